@@ -1,0 +1,58 @@
+/**
+ * The architecture rules that a reviewer would otherwise have to remember:
+ * `domain/` is pure, and only `src/main.ts` ends the process.
+ */
+
+import { assertEquals } from "./support/assert.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+async function sources(dir: string): Promise<{ path: string; text: string }[]> {
+  const found: { path: string; text: string }[] = [];
+  for await (const entry of Deno.readDir(`${ROOT}${dir}`)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) found.push(...await sources(path));
+    else if (entry.name.endsWith(".ts")) {
+      found.push({ path, text: await Deno.readTextFile(`${ROOT}${path}`) });
+    }
+  }
+  return found;
+}
+
+/** Source text with comments and string contents blanked, so only code is checked. */
+function codeOnly(text: string): string {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, " "))
+    .replace(/\/\/.*$/gm, "")
+    .replace(/(["'`])(?:\\.|(?!\1)[^\\\n])*\1/g, '""');
+}
+
+Deno.test("domain/ reaches nothing outside itself", async (t) => {
+  const rules: readonly [string, RegExp][] = [
+    ["imports from adapters/ or src/", /from\s+["']\.\.\/(adapters|src)\//],
+    ["uses Deno.*", /\bDeno\./],
+    ["calls fetch", /\bfetch\s*\(/],
+    ["uses console", /\bconsole\./],
+    ["reads the clock", /\b(Date\.now|new Date\s*\(\s*\)|performance\.now)\b/],
+  ];
+  for (const file of await sources("domain")) {
+    await t.step(`${file.path} stays pure`, () => {
+      const imports = file.text.match(/from\s+["'][^"']+["']/g) ?? [];
+      const code = codeOnly(file.text);
+      const broken = rules.filter(([, pattern]) =>
+        pattern.test(code) || imports.some((i) => pattern.test(i))
+      ).map(([name]) => name);
+      assertEquals(broken, []);
+    });
+  }
+});
+
+Deno.test("only src/main.ts exits the process", async () => {
+  const exiting = [];
+  for (const dir of ["domain", "adapters", "src"]) {
+    for (const file of await sources(dir)) {
+      if (/\bDeno\.exit\s*\(/.test(codeOnly(file.text))) exiting.push(file.path);
+    }
+  }
+  assertEquals(exiting, ["src/main.ts"]);
+});
