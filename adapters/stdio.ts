@@ -1,0 +1,43 @@
+/**
+ * The process's standard streams, as the small sinks the rest of the program
+ * writes to. stdout carries only protocol or command output; logs never go there.
+ *
+ * @module
+ */
+
+/** Somewhere to write text. */
+export interface TextSink {
+  write(text: string): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+
+function sink(stream: { write(p: Uint8Array): Promise<number> }): TextSink {
+  return {
+    async write(text: string): Promise<void> {
+      const bytes = encoder.encode(text);
+      for (let written = 0; written < bytes.length;) {
+        written += await stream.write(bytes.subarray(written));
+      }
+    },
+  };
+}
+
+/** The process's stdout. */
+export const stdout: TextSink = sink(Deno.stdout);
+
+/** The process's stderr. */
+export const stderr: TextSink = sink(Deno.stderr);
+
+/**
+ * Reads all of stdin as text.
+ *
+ * @example
+ * ```ts
+ * import { readStdin } from "./stdio.ts";
+ * const request = await readStdin();
+ * ```
+ */
+export async function readStdin(): Promise<string> {
+  return await new Response(Deno.stdin.readable).text();
+}

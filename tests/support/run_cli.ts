@@ -1,0 +1,44 @@
+/** Spawns the real entry point, as a user or kubelet would, and collects its output. */
+
+export const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunCliOptions {
+  /** Deno permission flags; the test states exactly what the program may touch. */
+  readonly permissions: readonly string[];
+  readonly env?: Record<string, string>;
+  readonly stdin?: string;
+}
+
+// The child gets a clean environment, so it must be told where Deno's module cache is.
+const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
+
+/** Runs `deno run <permissions> src/main.ts <args>` with a clean environment. */
+export async function runCli(args: readonly string[], options: RunCliOptions): Promise<CliResult> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--cached-only", ...options.permissions, MAIN, ...args],
+    clearEnv: true,
+    env: { NO_COLOR: "1", DENO_DIR, ...options.env },
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const child = command.spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const output = await child.output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
