@@ -1,0 +1,170 @@
+/**
+ * Where the Kubernetes API server is, from the sources a node has: an explicit
+ * URL, OpenShift's `apiserver-url.env`, or the kubelet's kubeconfig. Pure
+ * parsing; reading the files is the caller's business.
+ *
+ * @module
+ */
+
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+/** An API server URL is unusable (wrong scheme, plain HTTP off loopback, malformed). */
+export class ApiServerError extends TypeError {
+  /** @param message what is wrong, quoting the value */
+  constructor(message: string) {
+    super(message);
+    this.name = "ApiServerError";
+  }
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * Validates an API server URL: `https://`, or `http://` on a loopback address
+ * only (a token must never cross the network in clear text). Returns the URL
+ * without a trailing slash.
+ *
+ * @example
+ * ```ts
+ * import { apiServerUrl } from "./api_server.ts";
+ * apiServerUrl("https://[fd00::1]:6443/"); // "https://[fd00::1]:6443"
+ * ```
+ * @throws {ApiServerError} for another scheme, plain HTTP off loopback, or a malformed URL
+ */
+export function apiServerUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ApiServerError(`Invalid API server URL ${JSON.stringify(value)}`);
+  }
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    throw new ApiServerError(
+      `Refusing plain HTTP API server ${
+        JSON.stringify(value)
+      }: only loopback addresses may use http://`,
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ApiServerError(`Invalid API server URL ${JSON.stringify(value)}: expected https://`);
+  }
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/**
+ * Joins a host and a port, bracketing an IPv6 literal (`fd00::1` → `[fd00::1]:6443`).
+ *
+ * @example
+ * ```ts
+ * import { joinHostPort } from "./api_server.ts";
+ * joinHostPort("api-int.example.com", "6443"); // "api-int.example.com:6443"
+ * joinHostPort("fd00::1", "6443"); // "[fd00::1]:6443"
+ * ```
+ */
+export function joinHostPort(host: string, port: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Reads `KEY=value` lines as OpenShift writes `/etc/kubernetes/apiserver-url.env`
+ * (`KUBERNETES_SERVICE_HOST='api-int.…'`): quotes stripped, `export ` and
+ * comments ignored. Returns `host:port`, or `undefined` unless both keys have
+ * values (an empty or partial file must not yield `":"` or `"host:"`).
+ *
+ * @example
+ * ```ts
+ * import { apiServerFromEnvFile } from "./api_server.ts";
+ * apiServerFromEnvFile("KUBERNETES_SERVICE_HOST='api-int.c.example'\nKUBERNETES_SERVICE_PORT=6443\n");
+ * // "api-int.c.example:6443"
+ * ```
+ */
+export function apiServerFromEnvFile(text: string): string | undefined {
+  const values = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match === null) continue;
+    const [, key = "", raw = ""] = match;
+    const quoted = /^(['"])(.*)\1$/.exec(raw);
+    values.set(key, quoted ? quoted[2] ?? "" : raw.replace(/\s+#.*$/, ""));
+  }
+  const host = values.get("KUBERNETES_SERVICE_HOST");
+  const port = values.get("KUBERNETES_SERVICE_PORT");
+  return host && port ? joinHostPort(host, port) : undefined;
+}
+
+/** The cluster a kubeconfig points at. */
+export interface KubeconfigCluster {
+  readonly server: string;
+  /** PEM text from `certificate-authority-data`. */
+  readonly caData?: string;
+  /** `certificate-authority`, resolved against the kubeconfig's directory. */
+  readonly caFile?: string;
+  readonly insecureSkipTlsVerify: boolean;
+}
+
+const KUBECONFIG = z.looseObject({
+  "current-context": z.string().optional(),
+  contexts: z.array(z.looseObject({
+    name: z.string(),
+    context: z.looseObject({ cluster: z.string() }),
+  })).nullish(),
+  clusters: z.array(z.looseObject({
+    name: z.string(),
+    cluster: z.looseObject({
+      server: z.string().min(1),
+      "certificate-authority": z.string().optional(),
+      "certificate-authority-data": z.string().optional(),
+      "insecure-skip-tls-verify": z.boolean().optional(),
+    }),
+  })).min(1),
+});
+
+/**
+ * The current context's cluster of a kubeconfig (or its only cluster).
+ *
+ * @example
+ * ```ts
+ * import { kubeconfigCluster } from "./api_server.ts";
+ * kubeconfigCluster("clusters:\n- name: c\n  cluster:\n    server: https://10.0.0.1:6443\n", "/etc/kubernetes/kubelet.conf").server;
+ * // "https://10.0.0.1:6443"
+ * ```
+ * @throws {SyntaxError} when the text is not YAML, or names no usable cluster
+ */
+export function kubeconfigCluster(text: string, path: string): KubeconfigCluster {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new SyntaxError(`invalid YAML: ${(error as Error).message.split("\n", 1)[0]}`);
+  }
+  const parsed = KUBECONFIG.safeParse(document);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SyntaxError(`${issue?.path.join(".") || "kubeconfig"}: ${issue?.message}`);
+  }
+  const config = parsed.data;
+  const contextCluster = config.contexts?.find((c) => c.name === config["current-context"])
+    ?.context.cluster;
+  const [first] = config.clusters;
+  const { cluster } = config.clusters.find((c) => c.name === contextCluster) ?? first!;
+  const caFile = cluster["certificate-authority"];
+  const caData = cluster["certificate-authority-data"];
+  const dir = path.slice(0, path.lastIndexOf("/")) || "/";
+  return {
+    server: cluster.server,
+    ...(caData ? { caData: new TextDecoder().decode(decodeBase64(caData)) } : {}),
+    ...(caFile ? { caFile: caFile.startsWith("/") ? caFile : `${dir}/${caFile}` } : {}),
+    insecureSkipTlsVerify: cluster["insecure-skip-tls-verify"] ?? false,
+  };
+}
+
+function decodeBase64(value: string): Uint8Array {
+  try {
+    return Uint8Array.from(atob(value.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+  } catch {
+    throw new SyntaxError("certificate-authority-data is not valid base64");
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The kubelet's exec credential-provider protocol: the request it writes to
+ * stdin and the one response line it decodes strictly from stdout.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { parseNormalizedReference, referenceName } from "./image_reference.ts";
+
+/** The API versions kubelet may use; only v1 carries a service-account token. */
+export const API_VERSIONS = [
+  "credentialprovider.kubelet.k8s.io/v1",
+  "credentialprovider.kubelet.k8s.io/v1beta1",
+  "credentialprovider.kubelet.k8s.io/v1alpha1",
+] as const;
+
+/** One of {@linkcode API_VERSIONS}. */
+export type ApiVersion = typeof API_VERSIONS[number];
+
+/** A validated `CredentialProviderRequest`. */
+export interface CredentialProviderRequest {
+  readonly apiVersion: ApiVersion;
+  /** The normalized repository name, e.g. `docker.io/library/nginx` (no tag, no digest). */
+  readonly image: string;
+  /** The pod's service-account token (a JWT), absent without a service account. */
+  readonly serviceAccountToken?: string;
+  readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
+}
+
+const REQUEST = z.looseObject({
+  apiVersion: z.enum(API_VERSIONS),
+  kind: z.literal("CredentialProviderRequest"),
+  image: z.string().min(1),
+  serviceAccountToken: z.string().optional(),
+  serviceAccountAnnotations: z.record(z.string(), z.string()).optional(),
+});
+
+/** The request on stdin is not a valid `CredentialProviderRequest`. */
+export class RequestError extends SyntaxError {
+  /** @param message what is wrong with the request */
+  constructor(message: string) {
+    super(message);
+    this.name = "RequestError";
+  }
+}
+
+/**
+ * Parses and validates the request kubelet writes to stdin. Unknown fields
+ * are tolerated (newer kubelets may add some); the image must be the
+ * normalized repository name kubelet sends, since CRI-O names the auth file
+ * after exactly that string.
+ *
+ * @example
+ * ```ts
+ * import { parseRequest } from "./kubelet_protocol.ts";
+ * parseRequest('{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1","image":"docker.io/library/nginx"}').image;
+ * // "docker.io/library/nginx"
+ * ```
+ * @throws {RequestError} naming the first problem
+ */
+export function parseRequest(text: string): CredentialProviderRequest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new RequestError(`invalid JSON: ${(error as Error).message}`);
+  }
+  const parsed = REQUEST.safeParse(json);
+  if (!parsed.success) {
+    throw new RequestError(
+      parsed.error.issues.map((issue) =>
+        `${issue.path.length === 0 ? "request" : issue.path.join(".")}: ${issue.message}`
+      ).join("; "),
+    );
+  }
+  const { apiVersion, image, serviceAccountToken, serviceAccountAnnotations } = parsed.data;
+  let normalized: string | undefined;
+  try {
+    const reference = parseNormalizedReference(image);
+    if (reference.tag === undefined && reference.digest === undefined) {
+      normalized = referenceName(reference);
+    }
+  } catch {
+    // reported below
+  }
+  if (normalized !== image) {
+    throw new RequestError(
+      `image ${
+        JSON.stringify(image)
+      } is not a normalized repository name such as "docker.io/library/nginx"`,
+    );
+  }
+  return {
+    apiVersion,
+    image,
+    ...(serviceAccountToken ? { serviceAccountToken } : {}),
+    ...(serviceAccountAnnotations === undefined ? {} : { serviceAccountAnnotations }),
+  };
+}
+
+/**
+ * The response line: the request's API version, `Registry` keys and
+ * `cacheDuration: "0s"`, so kubelet does not cache a response whose real
+ * effect is the auth file written for this one pull. No `auth`: credentials
+ * returned to kubelet would never reach a mirror.
+ *
+ * @example
+ * ```ts
+ * import { encodeResponse } from "./kubelet_protocol.ts";
+ * encodeResponse("credentialprovider.kubelet.k8s.io/v1");
+ * // '{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","cacheDuration":"0s"}\n'
+ * ```
+ */
+export function encodeResponse(apiVersion: ApiVersion): string {
+  return `${
+    JSON.stringify({
+      kind: "CredentialProviderResponse",
+      apiVersion,
+      cacheKeyType: "Registry",
+      cacheDuration: "0s",
+    })
+  }\n`;
+}

@@ -1,0 +1,75 @@
+/**
+ * The effects the credential provider's core needs, each shaped by what the
+ * core asks for rather than by what an API offers. `src/` wires Deno
+ * implementations from `adapters/`; tests pass their own.
+ *
+ * @module
+ */
+
+import type { RegistriesSources } from "./registries_model.ts";
+
+/** Severity of a log record, as journald priorities name them. */
+export type LogLevel = "debug" | "info" | "warning" | "error";
+
+/** Where log records go. Messages never contain tokens, passwords or `auth` values. */
+export interface Logger {
+  log(level: LogLevel, message: string): void;
+}
+
+/** The kubelet's request: all of stdin as text. */
+export interface RequestSource {
+  read(): Promise<string>;
+}
+
+/** Where the one response line goes (stdout, nothing else). */
+export interface ResponseSink {
+  write(text: string): Promise<void>;
+}
+
+/** registries.conf and its drop-ins, as found on the node. */
+export interface RegistriesReader {
+  /** The files to load; `main` is absent when the main file does not exist. */
+  read(): Promise<RegistriesSources>;
+  /** The main file's path, for messages. */
+  readonly mainPath: string;
+}
+
+/** A registry pull secret of the pod's namespace, its data base64-decoded. */
+export interface PullSecret {
+  readonly name: string;
+  readonly type: string;
+  readonly data: Readonly<Record<string, string>>;
+}
+
+/** Either the namespace's pull secrets, or a refusal the core treats as "none". */
+export type SecretListing =
+  | { readonly kind: "listed"; readonly secrets: readonly PullSecret[] }
+  | { readonly kind: "forbidden"; readonly status: 401 | 403 };
+
+/** The namespace's registry pull secrets, read with the pod's own token. */
+export interface SecretSource {
+  /** @throws {Error} when the API cannot be reached or answers with an error other than 401/403 */
+  listPullSecrets(namespace: string, token: string): Promise<SecretListing>;
+}
+
+/** The kubelet's (or CRI-O's) global auth file. */
+export interface GlobalAuthSource {
+  /** The file's text, `undefined` when it does not exist. */
+  read(): Promise<string | undefined>;
+  readonly path: string;
+}
+
+/** The namespaced auth files CRI-O consumes. */
+export interface AuthStore {
+  /** Writes `content` to `path` atomically, creating the private directory if needed. */
+  write(path: string, content: string): Promise<void>;
+  /** Removes `path`; `false` when there was nothing to remove. */
+  remove(path: string): Promise<boolean>;
+  /** Removes temporary files a killed run left in `dir` before `olderThan` (epoch ms). */
+  sweep(dir: string, olderThan: number): Promise<number>;
+}
+
+/** The current time, in epoch milliseconds. */
+export interface Clock {
+  now(): number;
+}

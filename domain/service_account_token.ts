@@ -1,0 +1,98 @@
+/**
+ * The pod's namespace, read from the `kubernetes.io` claim of the
+ * service-account token kubelet passes along.
+ *
+ * The token is only decoded, never verified: the API server authenticates it
+ * when the provider lists secrets with it, and nothing is written before that
+ * succeeds. Because the namespace becomes part of a file name, it must be a
+ * DNS-1123 label, which every Kubernetes namespace is.
+ *
+ * @module
+ */
+
+/** The token cannot be decoded or carries no usable namespace. Never contains the token. */
+export class TokenError extends SyntaxError {
+  /** @param message what is wrong (upstream's wording where upstream has one) */
+  constructor(message: string) {
+    super(message);
+    this.name = "TokenError";
+  }
+}
+
+const DNS1123_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+
+function decodeSegment(segment: string, what: string): unknown {
+  // JWT segments are unpadded base64url (RFC 7515).
+  if (!/^[A-Za-z0-9_-]*$/.test(segment) || segment.length % 4 === 1) {
+    throw new TokenError(
+      `unable to parse JWT token: token is malformed: could not base64 decode ${what}`,
+    );
+  }
+  const base64 = segment.replaceAll("-", "+").replaceAll("_", "/");
+  const bytes = Uint8Array.from(
+    atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")),
+    (c) => c.charCodeAt(0),
+  );
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    throw new TokenError(
+      `unable to parse JWT token: token is malformed: could not JSON decode ${what}`,
+    );
+  }
+}
+
+/**
+ * Whether `name` is a valid namespace name (a DNS-1123 label).
+ *
+ * @example
+ * ```ts
+ * import { isNamespaceName } from "./service_account_token.ts";
+ * isNamespaceName("kube-system"); // true
+ * isNamespaceName("../etc"); // false
+ * ```
+ */
+export function isNamespaceName(name: string): boolean {
+  return name.length <= 63 && DNS1123_LABEL.test(name);
+}
+
+/**
+ * The namespace claim of a service-account token.
+ *
+ * @example
+ * ```ts
+ * import { namespaceFromToken } from "./service_account_token.ts";
+ * const payload = btoa(JSON.stringify({ "kubernetes.io": { namespace: "default" } }));
+ * namespaceFromToken(`e30.${payload.replaceAll("=", "")}.sig`); // "default"
+ * ```
+ * @throws {TokenError} when the token is malformed or the claim is missing, of the wrong type or not a DNS-1123 label
+ */
+export function namespaceFromToken(token: string): string {
+  const segments = token.split(".");
+  if (segments.length !== 3) {
+    throw new TokenError(
+      "unable to parse JWT token: token is malformed: token contains an invalid number of segments",
+    );
+  }
+  const [header = "", payload = ""] = segments;
+  decodeSegment(header, "header");
+  const claims = decodeSegment(payload, "claim");
+  if (typeof claims !== "object" || claims === null || !("kubernetes.io" in claims)) {
+    throw new TokenError("no kubernetes.io claim name in JWT claims found");
+  }
+  const kubernetes = (claims as Record<string, unknown>)["kubernetes.io"];
+  if (typeof kubernetes !== "object" || kubernetes === null || Array.isArray(kubernetes)) {
+    throw new TokenError("kubernetes.io claim does not contain a map");
+  }
+  if (!("namespace" in kubernetes)) throw new TokenError("no namespace found in kubernetes claim");
+  const namespace = (kubernetes as Record<string, unknown>).namespace;
+  if (typeof namespace !== "string") throw new TokenError("namespace is not a string object");
+  if (!isNamespaceName(namespace)) {
+    throw new TokenError(
+      `invalid namespace ${
+        JSON.stringify(namespace)
+      }: must be a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)`,
+    );
+  }
+  return namespace;
+}

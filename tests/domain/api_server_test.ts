@@ -1,0 +1,137 @@
+import { assertEquals, assertThrows } from "../support/assert.ts";
+import {
+  ApiServerError,
+  apiServerFromEnvFile,
+  apiServerUrl,
+  joinHostPort,
+  kubeconfigCluster,
+} from "../../domain/api_server.ts";
+
+Deno.test("apiServerUrl() allows https, and http only on loopback", async (t) => {
+  const rows: readonly [string, string | RegExp][] = [
+    ["https://api.example.com:6443", "https://api.example.com:6443"],
+    ["https://[fd00::1]:6443/", "https://[fd00::1]:6443"],
+    ["http://127.0.0.1:8080", "http://127.0.0.1:8080"],
+    ["http://localhost:8080", "http://localhost:8080"],
+    ["http://[::1]:8080", "http://[::1]:8080"],
+    ["http://api.example.com:8080", /only loopback addresses may use http/],
+    ["http://10.0.0.1", /only loopback addresses may use http/],
+    ["ftp://api.example.com", /expected https/],
+    ["api.example.com:6443", /expected https/],
+    ["not a url", /Invalid API server URL/],
+  ];
+  for (const [input, expected] of rows) {
+    await t.step(`apiServerUrl() ${input}`, () => {
+      if (typeof expected === "string") assertEquals(apiServerUrl(input), expected);
+      else if (!expected.test(assertThrows(() => apiServerUrl(input), ApiServerError).message)) {
+        throw new Error(`unexpected message for ${input}`);
+      }
+    });
+  }
+});
+
+Deno.test("joinHostPort() brackets IPv6 literals (W2)", () => {
+  assertEquals(
+    [
+      joinHostPort("api-int.c.example", "6443"),
+      joinHostPort("fd00::1", "6443"),
+      joinHostPort("[fd00::1]", "6443"),
+    ],
+    ["api-int.c.example:6443", "[fd00::1]:6443", "[fd00::1]:6443"],
+  );
+});
+
+Deno.test("apiServerFromEnvFile() reads OpenShift's apiserver-url.env", async (t) => {
+  const rows: readonly [string, string, string | undefined][] = [
+    [
+      "single quotes",
+      "KUBERNETES_SERVICE_HOST='api-int.c.example'\nKUBERNETES_SERVICE_PORT='6443'\n",
+      "api-int.c.example:6443",
+    ],
+    [
+      "double quotes and export",
+      'export KUBERNETES_SERVICE_HOST="10.0.0.1"\nexport KUBERNETES_SERVICE_PORT="6443"\n',
+      "10.0.0.1:6443",
+    ],
+    [
+      "no quotes, comments",
+      "# generated\nKUBERNETES_SERVICE_HOST=api\nKUBERNETES_SERVICE_PORT=6443 # api\n",
+      "api:6443",
+    ],
+    ["IPv6", "KUBERNETES_SERVICE_HOST=fd00::1\nKUBERNETES_SERVICE_PORT=6443\n", "[fd00::1]:6443"],
+    ["an empty file", "", undefined],
+    ["only the host", "KUBERNETES_SERVICE_HOST=api\n", undefined],
+    ["an empty port", "KUBERNETES_SERVICE_HOST=api\nKUBERNETES_SERVICE_PORT=''\n", undefined],
+  ];
+  for (const [name, text, expected] of rows) {
+    await t.step(
+      `apiServerFromEnvFile() ${name}`,
+      () => assertEquals(apiServerFromEnvFile(text), expected),
+    );
+  }
+});
+
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- name: other
+  cluster:
+    server: https://other:6443
+- name: local
+  cluster:
+    server: https://10.0.0.1:6443
+    certificate-authority: pki/ca.crt
+contexts:
+- name: kubelet
+  context:
+    cluster: local
+    user: kubelet
+current-context: kubelet
+users:
+- name: kubelet
+  user:
+    client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem
+`;
+
+Deno.test("kubeconfigCluster() follows the current context", () => {
+  assertEquals(kubeconfigCluster(KUBECONFIG, "/etc/kubernetes/kubelet.conf"), {
+    server: "https://10.0.0.1:6443",
+    caFile: "/etc/kubernetes/pki/ca.crt",
+    insecureSkipTlsVerify: false,
+  });
+});
+
+Deno.test("kubeconfigCluster() decodes certificate-authority-data", () => {
+  const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  const text =
+    `clusters:\n- name: c\n  cluster:\n    server: https://api:6443\n    certificate-authority-data: ${
+      btoa(pem)
+    }\n`;
+  assertEquals(kubeconfigCluster(text, "/var/lib/kubelet/kubeconfig"), {
+    server: "https://api:6443",
+    caData: pem,
+    insecureSkipTlsVerify: false,
+  });
+});
+
+Deno.test("kubeconfigCluster() rejects what names no cluster", async (t) => {
+  const rows: readonly [string, string, string][] = [
+    ["no clusters", "kind: Config\n", "clusters"],
+    [
+      "a cluster without server",
+      "clusters:\n- name: c\n  cluster: {}\n",
+      "clusters.0.cluster.server",
+    ],
+    ["not YAML", "clusters: [\n", "invalid YAML"],
+    [
+      "bad CA data",
+      "clusters:\n- name: c\n  cluster:\n    server: https://a\n    certificate-authority-data: '!!'\n",
+      "not valid base64",
+    ],
+  ];
+  for (const [name, text, message] of rows) {
+    await t.step(`kubeconfigCluster() rejects ${name}`, () => {
+      assertThrows(() => kubeconfigCluster(text, "/k"), SyntaxError, message);
+    });
+  }
+});

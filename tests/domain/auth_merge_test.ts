@@ -1,0 +1,241 @@
+import { assertEquals } from "../support/assert.ts";
+import { mergeAuths } from "../../domain/auth_merge.ts";
+import { credentialTargets } from "../../domain/credential_targets.ts";
+import { parseDockerConfig } from "../../domain/docker_config.ts";
+import type { LogLevel, PullSecret } from "../../domain/ports.ts";
+import { loadRegistriesConf } from "../../domain/registries_conf.ts";
+
+const SU = "c3U6c3A="; // su:sp
+const GU = "Z3U6Z3A="; // gu:gp
+
+interface Row {
+  readonly id: string;
+  /** The source registry of the image and its mirrors, as registries.conf would say. */
+  readonly registry: string;
+  readonly mirrors: readonly string[];
+  readonly image: string;
+  readonly secrets: readonly { name: string; auths: Record<string, unknown> }[];
+  readonly global?: Record<string, unknown>;
+  readonly written: Record<string, unknown> | "nothing";
+  /** Why the port writes something else than upstream (vectors.md Part C, upstream-contract.md §4). */
+  readonly deviation?: string;
+}
+
+function secret(name: string, auths: Record<string, unknown>): PullSecret {
+  return {
+    name,
+    type: "kubernetes.io/dockerconfigjson",
+    data: { ".dockerconfigjson": JSON.stringify({ auths }) },
+  };
+}
+
+function merge(row: Pick<Row, "registry" | "mirrors" | "image" | "secrets" | "global">) {
+  const conf = `[[registry]]\nlocation = "${row.registry}"\n` +
+    row.mirrors.map((m) => `[[registry.mirror]]\nlocation = "${m}"\n`).join("");
+  const loaded = loadRegistriesConf({ main: { path: "r.conf", text: conf }, dropIns: [] });
+  const logs: [LogLevel, string][] = [];
+  const result = mergeAuths({
+    image: row.image,
+    targets: credentialTargets(loaded, row.image).targets,
+    secrets: row.secrets.map((s) => secret(s.name, s.auths)),
+    global: row.global === undefined
+      ? []
+      : parseDockerConfig(JSON.stringify({ auths: row.global }), { legacy: false }),
+  }, { log: (level, message) => logs.push([level, message]) });
+  return { result, logs };
+}
+
+const ROWS: readonly Row[] = [
+  {
+    id: "C01",
+    registry: "registry.local",
+    mirrors: ["mirror.quay.io", "cache.local:5000", "quay.io"],
+    image: "registry.local/app/img",
+    secrets: [{
+      name: "s",
+      auths: {
+        "quay.io": { auth: SU },
+        "cache.local:5000": { auth: SU },
+        "registry.local": { auth: SU },
+      },
+    }],
+    global: { "global.io": { auth: GU }, "registry.local": { auth: GU } },
+    written: {
+      "global.io": { auth: GU },
+      "registry.local": { auth: SU },
+      "quay.io": { auth: SU },
+      "cache.local:5000": { auth: SU },
+    },
+  },
+  {
+    id: "C02",
+    registry: "example.com",
+    mirrors: ["quay.io"],
+    image: "example.com/foo",
+    secrets: [{ name: "s", auths: { "https://quay.io": { auth: SU } } }],
+    written: { "quay.io": { auth: SU } },
+  },
+  {
+    id: "C03",
+    registry: "example.com",
+    mirrors: ["quay.io/foo"],
+    image: "example.com/foo",
+    secrets: [{ name: "s", auths: { "https://quay.io": { auth: SU } } }],
+    written: { "quay.io": { auth: SU } },
+  },
+  {
+    id: "C04",
+    registry: "registry.local",
+    mirrors: ["quay.io"],
+    image: "registry.local/foo",
+    secrets: [{ name: "s", auths: { "http://registry.local": { auth: SU } } }],
+    written: { "registry.local": { auth: SU } },
+  },
+  {
+    id: "C05",
+    registry: "nomatch.local",
+    mirrors: ["cache.local:5000"],
+    image: "nomatch.local/foo",
+    secrets: [{ name: "s", auths: { "quay.io": { auth: SU } } }],
+    global: { "keep.io": { auth: GU }, "nomatch.local": { auth: GU } },
+    written: "nothing",
+    deviation: "nothing from the namespace: no file, CRI-O keeps using its own global auth file",
+  },
+  {
+    id: "C06",
+    registry: "docker.io",
+    mirrors: ["quay.io.evil.example"],
+    image: "docker.io/library/nginx",
+    secrets: [{ name: "s", auths: { "quay.io": { auth: SU } } }],
+    written: "nothing",
+    deviation: "W3: quay.io is another host than quay.io.evil.example",
+  },
+  {
+    id: "C07",
+    registry: "docker.io",
+    mirrors: ["mirror.corp"],
+    image: "docker.io/library/nginx",
+    secrets: [{ name: "s", auths: { "https://index.docker.io/v1/": { auth: SU } } }],
+    written: { "docker.io": { auth: SU } },
+    deviation: "W7: the legacy Docker Hub key is Docker Hub",
+  },
+  {
+    id: "C08",
+    registry: "docker.io",
+    mirrors: ["mirror.corp"],
+    image: "docker.io/library/nginx",
+    secrets: [{ name: "s", auths: { "docker.io": { auth: SU } } }],
+    written: { "docker.io": { auth: SU } },
+  },
+  {
+    id: "C09",
+    registry: "docker.io",
+    mirrors: ["mirror.corp/dockerhub"],
+    image: "docker.io/library/nginx",
+    secrets: [{ name: "s", auths: { "mirror.corp/dockerhub/library": { auth: SU } } }],
+    written: { "mirror.corp/dockerhub/library": { auth: SU } },
+    deviation: "W3: containers/image looks this key up for mirror.corp/dockerhub/library/nginx",
+  },
+  {
+    id: "C10",
+    registry: "docker.io",
+    mirrors: ["mirror.corp"],
+    image: "docker.io/library/nginx",
+    secrets: [{ name: "s", auths: { "mirror.corp": { username: "u", password: "p" } } }],
+    written: { "mirror.corp": { auth: "dTpw" } },
+    deviation: "W6: username/password are credentials, never an empty Og==",
+  },
+  {
+    id: "C11",
+    registry: "docker.io",
+    mirrors: ["mirror.corp"],
+    image: "docker.io/library/nginx",
+    secrets: [{ name: "s", auths: { "mirror.corp": { auth: "!!!" } } }],
+    global: { "g.io": { auth: GU } },
+    written: "nothing",
+    deviation: "nothing usable from the namespace: no file",
+  },
+  {
+    id: "C12",
+    registry: "docker.io",
+    mirrors: ["mirror.corp"],
+    image: "docker.io/library/nginx",
+    secrets: [{ name: "s", auths: { "mirror.corp": { auth: SU } } }],
+    global: { "tok.io": { auth: GU, identitytoken: "abc" } },
+    written: { "tok.io": { auth: GU, identitytoken: "abc" }, "mirror.corp": { auth: SU } },
+    deviation: "W6: the global entry is kept whole, identity token included",
+  },
+  {
+    id: "C13",
+    registry: "docker.io",
+    mirrors: ["mirror.corp"],
+    image: "docker.io/library/nginx",
+    secrets: [
+      { name: "b-second", auths: { "mirror.corp": { auth: "c2Vjb25kOjI=" } } },
+      { name: "a-first", auths: { "mirror.corp": { auth: "Zmlyc3Q6MQ==" } } },
+    ],
+    written: { "mirror.corp": { auth: "Zmlyc3Q6MQ==" } },
+    deviation: "W9: the first secret by name wins, as the OpenShift design says",
+  },
+];
+
+Deno.test("mergeAuths() on Part C, with the port's deliberate deviations", async (t) => {
+  for (const row of ROWS) {
+    await t.step(`mergeAuths() ${row.id}${row.deviation ? ` (${row.deviation})` : ""}`, () => {
+      const { result } = merge(row);
+      if (row.written === "nothing") {
+        assertEquals(result.fromNamespace, 0);
+      } else {
+        assertEquals(Object.fromEntries(result.entries), row.written);
+      }
+    });
+  }
+});
+
+Deno.test("mergeAuths() keeps the first key within a secret and skips entries without credentials", () => {
+  const { result, logs } = merge({
+    registry: "docker.io",
+    mirrors: ["mirror.corp"],
+    image: "docker.io/library/nginx",
+    secrets: [{
+      name: "s",
+      auths: {
+        "https://index.docker.io/v1/": { auth: "b25lOjE=" },
+        "docker.io": { auth: "dHdvOjI=" },
+        "mirror.corp": { email: "x@example.com" },
+      },
+    }],
+    global: { "quay.io/team": {}, "quay.io": { auth: "bm9jb2xvbg==" } },
+  });
+  assertEquals(Object.fromEntries(result.entries), { "docker.io": { auth: "b25lOjE=" } });
+  assertEquals(logs.map(([, message]) => message).filter((m) => /^(Ignoring|Skipping)/.test(m)), [
+    'Skipping global auth entry "quay.io/team": it has no credentials',
+    'Skipping global auth entry "quay.io": its auth value has no user:password',
+    'Ignoring registry "docker.io" of secret "s": secret "s" provides it first',
+    'Skipping registry "mirror.corp" of secret "s": it has no credentials',
+  ]);
+});
+
+Deno.test("mergeAuths() logs the upstream lines of scenario S1", () => {
+  const { logs } = merge({
+    registry: "docker.io",
+    mirrors: ["localhost:5000"],
+    image: "docker.io/library/nginx",
+    secrets: [{
+      name: "my-secret",
+      auths: {
+        "http://localhost:5000": {
+          username: "myuser",
+          password: "mypassword",
+          auth: "bXl1c2VyOm15cGFzc3dvcmQ=",
+        },
+      },
+    }],
+  });
+  assertEquals(logs, [
+    ["info", "Parsing secret: my-secret"],
+    ["info", 'Found docker config JSON auth in secret "my-secret" for "http://localhost:5000"'],
+    ["info", 'Checking if mirror "localhost:5000" matches registry "localhost:5000"'],
+    ["info", 'Using mirror auth "localhost:5000" for registry from secret "localhost:5000"'],
+  ]);
+});

@@ -1,0 +1,300 @@
+import assert from "node:assert/strict";
+import { assertEquals } from "../support/assert.ts";
+import { provideCredentials, type ProviderDeps } from "../../domain/provide_credentials.ts";
+import type { LogLevel, PullSecret, SecretListing } from "../../domain/ports.ts";
+import type { RegistriesSources } from "../../domain/registries_model.ts";
+import { kubeletRequest, serviceAccountToken } from "../support/api_stand_in.ts";
+
+const CONF_PATH = "/etc/containers/registries.conf";
+const AUTH_DIR = "/etc/crio/auth";
+const NGINX_FILE =
+  `${AUTH_DIR}/default-7e59ad64326bc321517fb6fc6586de5ee149178394d9edfa2a877176cdf6fad5.json`;
+const MIRROR_CONF =
+  '[[registry]]\nlocation = "docker.io"\n[[registry.mirror]]\nlocation = "localhost:5000"\ninsecure = true\n';
+const MY_SECRET: PullSecret = {
+  name: "my-secret",
+  type: "kubernetes.io/dockerconfigjson",
+  data: {
+    ".dockerconfigjson":
+      '{"auths":{"http://localhost:5000":{"username":"myuser","password":"mypassword","auth":"bXl1c2VyOm15cGFzc3dvcmQ="}}}\n',
+  },
+};
+const TOKEN = serviceAccountToken("default");
+const RESPONSE =
+  '{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","cacheDuration":"0s"}\n';
+
+interface Fakes {
+  readonly deps: ProviderDeps;
+  readonly logs: [LogLevel, string][];
+  readonly responses: string[];
+  readonly files: Map<string, string>;
+  readonly secretCalls: [string, string][];
+  readonly sweeps: [string, number][];
+}
+
+function fakes(options: {
+  stdin?: string;
+  conf?: RegistriesSources;
+  listing?: SecretListing | Error;
+  global?: string;
+  files?: Record<string, string>;
+  writeFails?: boolean;
+}): Fakes {
+  const logs: [LogLevel, string][] = [];
+  const responses: string[] = [];
+  const files = new Map(Object.entries(options.files ?? {}));
+  const secretCalls: [string, string][] = [];
+  const sweeps: [string, number][] = [];
+  const deps: ProviderDeps = {
+    requests: {
+      read: () =>
+        Promise.resolve(options.stdin ?? kubeletRequest("docker.io/library/nginx", TOKEN)),
+    },
+    responses: { write: (text) => Promise.resolve(void responses.push(text)) },
+    registries: {
+      mainPath: CONF_PATH,
+      read: () =>
+        Promise.resolve(
+          options.conf ?? { main: { path: CONF_PATH, text: MIRROR_CONF }, dropIns: [] },
+        ),
+    },
+    secrets: {
+      listPullSecrets(namespace, token) {
+        secretCalls.push([namespace, token]);
+        const listing = options.listing ?? { kind: "listed", secrets: [MY_SECRET] };
+        return listing instanceof Error ? Promise.reject(listing) : Promise.resolve(listing);
+      },
+    },
+    globalAuth: {
+      path: "/var/lib/kubelet/config.json",
+      read: () => Promise.resolve(options.global),
+    },
+    authStore: {
+      write(path, content) {
+        if (options.writeFails) {
+          return Promise.reject(new Error("rename temp auth file: disk full"));
+        }
+        files.set(path, content);
+        return Promise.resolve();
+      },
+      remove: (path) => Promise.resolve(files.delete(path)),
+      sweep(dir, olderThan) {
+        sweeps.push([dir, olderThan]);
+        return Promise.resolve(0);
+      },
+    },
+    logger: { log: (level, message) => logs.push([level, message]) },
+    clock: { now: () => 1_000_000_000 },
+  };
+  return { deps, logs, responses, files, secretCalls, sweeps };
+}
+
+const S1_START = [
+  "Running credential provider",
+  "Reading from stdin",
+  'Parsed credential provider request for image "docker.io/library/nginx"',
+  "Parsing namespace from request",
+];
+
+function messages(logs: readonly [LogLevel, string][]): string[] {
+  return logs.map(([, message]) => message);
+}
+
+Deno.test("provideCredentials() S1: mirror found, file written", async () => {
+  const f = fakes({});
+  const outcome = await provideCredentials(f.deps, { authDir: AUTH_DIR });
+  assertEquals(outcome, { kind: "written", authFile: NGINX_FILE, entries: 1 });
+  assertEquals(messages(f.logs), [
+    ...S1_START,
+    `Matching mirrors for registry config: ${CONF_PATH}`,
+    'Got mirror(s) for "docker.io/library/nginx": "localhost:5000"',
+    "Getting secrets from namespace: default",
+    "Got 1 secret(s)",
+    "Parsing secret: my-secret",
+    'Found docker config JSON auth in secret "my-secret" for "http://localhost:5000"',
+    'Checking if mirror "localhost:5000" matches registry "localhost:5000"',
+    'Using mirror auth "localhost:5000" for registry from secret "localhost:5000"',
+    `Wrote auth file to ${NGINX_FILE} with 1 number of entries`,
+    `Auth file path: ${NGINX_FILE}`,
+  ]);
+  assertEquals(
+    f.files.get(NGINX_FILE),
+    '{\n\t"auths": {\n\t\t"localhost:5000": {\n\t\t\t"auth": "bXl1c2VyOm15cGFzc3dvcmQ="\n\t\t}\n\t}\n}\n',
+  );
+  assertEquals(f.responses, [RESPONSE]);
+  assertEquals(f.secretCalls, [["default", TOKEN]]);
+  assertEquals(f.sweeps, [[AUTH_DIR, 1_000_000_000 - 600_000]]);
+});
+
+Deno.test("provideCredentials() S2: no mirror, no API call, stale file removed", async () => {
+  const f = fakes({
+    conf: { main: { path: CONF_PATH, text: "" }, dropIns: [] },
+    files: { [NGINX_FILE]: "old" },
+  });
+  assertEquals(await provideCredentials(f.deps, { authDir: AUTH_DIR }), {
+    kind: "no-mirrors",
+    authFile: NGINX_FILE,
+  });
+  assertEquals(messages(f.logs), [
+    ...S1_START,
+    `Matching mirrors for registry config: ${CONF_PATH}`,
+    "No mirrors found, will not write any auth file",
+    `Removed stale auth file ${NGINX_FILE}`,
+  ]);
+  assertEquals([f.secretCalls, f.files.size, f.responses], [[], 0, [RESPONSE]]);
+});
+
+Deno.test("provideCredentials() S3: no registries configuration at all", async () => {
+  const f = fakes({ conf: { dropIns: [] } });
+  assertEquals(await provideCredentials(f.deps, { authDir: AUTH_DIR }), {
+    kind: "no-registries-conf",
+  });
+  assertEquals(messages(f.logs), [
+    "Running credential provider",
+    `Registries conf path "${CONF_PATH}" does not exist, stopping`,
+  ]);
+  assertEquals([f.secretCalls, f.sweeps, f.responses], [[], [], [RESPONSE]]);
+});
+
+Deno.test("provideCredentials() answers the request's API version", async () => {
+  const f = fakes({
+    stdin: kubeletRequest(
+      "docker.io/library/nginx",
+      undefined,
+      "credentialprovider.kubelet.k8s.io/v1beta1",
+    ),
+  });
+  await provideCredentials(f.deps, { authDir: AUTH_DIR });
+  assertEquals(f.responses, [RESPONSE.replace("/v1", "/v1beta1")]);
+});
+
+Deno.test("provideCredentials() S5: no token is a no-op, not an error (W14)", async () => {
+  const f = fakes({ stdin: kubeletRequest("docker.io/library/nginx") });
+  assertEquals(await provideCredentials(f.deps, { authDir: AUTH_DIR }), { kind: "no-token" });
+  assertEquals(messages(f.logs), [
+    ...S1_START,
+    "No service account token in the request, will not write any auth file",
+  ]);
+  assertEquals([f.secretCalls, f.sweeps, f.responses], [[], [], [RESPONSE]]);
+});
+
+Deno.test("provideCredentials() S7: nothing matches, nothing written, stale file removed", async () => {
+  const f = fakes({
+    listing: { kind: "listed", secrets: [] },
+    global: '{"auths":{"g.io":{"auth":"Zzpn"}}}',
+    files: { [NGINX_FILE]: "old" },
+  });
+  assertEquals(await provideCredentials(f.deps, { authDir: AUTH_DIR }), {
+    kind: "nothing-to-write",
+    authFile: NGINX_FILE,
+  });
+  assertEquals(messages(f.logs).slice(-4), [
+    "Got 0 secret(s)",
+    "No docker auth found for any available secret",
+    "No namespace credentials for the mirrors, will not write any auth file",
+    `Removed stale auth file ${NGINX_FILE}`,
+  ]);
+  assertEquals([f.files.size, f.responses], [0, [RESPONSE]]);
+});
+
+Deno.test("provideCredentials() treats 401/403 as no namespace secrets (W8)", async () => {
+  const f = fakes({ listing: { kind: "forbidden", status: 403 }, files: { [NGINX_FILE]: "old" } });
+  assertEquals(await provideCredentials(f.deps, { authDir: AUTH_DIR }), {
+    kind: "forbidden",
+    authFile: NGINX_FILE,
+  });
+  assertEquals(f.logs.slice(-2), [
+    [
+      "warning",
+      'Not allowed to list secrets in namespace "default" (HTTP 403): grant the pod\'s service account "get" and "list" on secrets; will not write any auth file',
+    ],
+    ["info", `Removed stale auth file ${NGINX_FILE}`],
+  ]);
+  assertEquals([f.files.size, f.responses], [0, [RESPONSE]]);
+});
+
+Deno.test("provideCredentials() merges the global file under namespace credentials", async () => {
+  const f = fakes({
+    global: '{"auths":{"localhost:5000":{"auth":"Zzpn"},"quay.io":{"auth":"cTpx"},"empty.io":{}}}',
+  });
+  await provideCredentials(f.deps, { authDir: AUTH_DIR });
+  assertEquals(JSON.parse(f.files.get(NGINX_FILE)!), {
+    auths: { "localhost:5000": { auth: "bXl1c2VyOm15cGFzc3dvcmQ=" }, "quay.io": { auth: "cTpx" } },
+  });
+  assertEquals(
+    messages(f.logs).at(-2),
+    `Wrote auth file to ${NGINX_FILE} with 2 number of entries`,
+  );
+});
+
+Deno.test("provideCredentials() fails closed, removing a stale file", async (t) => {
+  const rows: readonly {
+    name: string;
+    options: Parameters<typeof fakes>[0];
+    message: string;
+    removes: boolean;
+  }[] = [
+    {
+      name: "S6: an invalid registries.conf",
+      options: {
+        conf: {
+          main: { path: CONF_PATH, text: '[[registry]]\nlocation = "https://quay.io"\n' },
+          dropIns: [],
+        },
+      },
+      message:
+        `unable to match mirrors: loading registries configuration: loading registries configuration "${CONF_PATH}": invalid location 'https://quay.io': URI schemes are not supported`,
+      removes: true,
+    },
+    {
+      name: "S8: the API refuses otherwise",
+      options: {
+        listing: new Error(
+          'Cannot list secrets from "https://api/…": HTTP 500 Internal Server Error',
+        ),
+      },
+      message:
+        'unable to get secrets: Cannot list secrets from "https://api/…": HTTP 500 Internal Server Error',
+      removes: true,
+    },
+    {
+      name: "an invalid global auth file",
+      options: { global: "{" },
+      message:
+        'unable to create auth file: unable to read global auth file: unmarshaling JSON at "/var/lib/kubelet/config.json": ',
+      removes: true,
+    },
+    {
+      name: "a failed write",
+      options: { writeFails: true },
+      message:
+        "unable to create auth file: unable to write namespace auth file: rename temp auth file: disk full",
+      removes: true,
+    },
+    {
+      name: "malformed stdin",
+      options: { stdin: "not json" },
+      message: "unable to parse credential provider request from stdin: invalid JSON: ",
+      removes: false,
+    },
+    {
+      name: "a namespace that is no DNS label",
+      options: {
+        stdin: kubeletRequest("docker.io/library/nginx", serviceAccountToken("../../etc")),
+      },
+      message: 'unable to extract namespace: invalid namespace "../../etc"',
+      removes: false,
+    },
+  ];
+  for (const row of rows) {
+    await t.step(`provideCredentials() fails on ${row.name}`, async () => {
+      const f = fakes({ ...row.options, files: { [NGINX_FILE]: "old" } });
+      await assert.rejects(provideCredentials(f.deps, { authDir: AUTH_DIR }), (error: Error) => {
+        assert.ok(error.message.startsWith(row.message), error.message);
+        return true;
+      });
+      assertEquals(f.responses, []);
+      assertEquals(f.files.has(NGINX_FILE), !row.removes);
+    });
+  }
+});

@@ -1,0 +1,152 @@
+/**
+ * A stand-in for the Kubernetes API server on loopback HTTPS (test CA in
+ * tests/testdata/tls): serves the Secrets list with field selectors and
+ * paging, checks the bearer token, records every request, and can answer
+ * with chosen statuses or delays.
+ */
+
+const TLS = new URL("../testdata/tls/", import.meta.url).pathname;
+
+/** A Secret as the test declares it; `data` values are plain text. */
+export interface StandInSecret {
+  readonly name: string;
+  readonly type: string;
+  readonly data: Record<string, string>;
+  readonly namespace?: string;
+}
+
+/** How the stand-in behaves. */
+export interface StandInOptions {
+  /** The only bearer token accepted; others get 401. */
+  readonly token: string;
+  readonly secrets?: readonly StandInSecret[];
+  /** Statuses to answer instead of the list, one per request, in order (then normal). */
+  readonly statuses?: readonly number[];
+  /** Delay before every answer. */
+  readonly delayMs?: number;
+  /** Serve plain HTTP instead of TLS. */
+  readonly plainHttp?: boolean;
+  /** Bind address. @default "127.0.0.1" */
+  readonly hostname?: string;
+}
+
+/** One recorded request. */
+export interface RecordedRequest {
+  readonly path: string;
+  readonly fieldSelector: string | null;
+  readonly limit: string | null;
+  readonly continueToken: string | null;
+  readonly authorization: string | null;
+}
+
+/** A running stand-in; close it in `finally`. */
+export interface StandIn {
+  readonly url: string;
+  readonly caFile: string;
+  readonly requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+function encode(text: string): string {
+  return btoa(Array.from(new TextEncoder().encode(text), (b) => String.fromCharCode(b)).join(""));
+}
+
+/** Starts the stand-in on an ephemeral port. */
+export function startApiStandIn(options: StandInOptions): StandIn {
+  const requests: RecordedRequest[] = [];
+  const statuses = [...(options.statuses ?? [])];
+  const handler = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    requests.push({
+      path: url.pathname,
+      fieldSelector: url.searchParams.get("fieldSelector"),
+      limit: url.searchParams.get("limit"),
+      continueToken: url.searchParams.get("continue"),
+      authorization: request.headers.get("authorization"),
+    });
+    if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    const forced = statuses.shift();
+    if (forced !== undefined && forced !== 200) {
+      return Response.json(
+        {
+          kind: "Status",
+          apiVersion: "v1",
+          status: "Failure",
+          message: `forced ${forced}`,
+          code: forced,
+        },
+        { status: forced, headers: forced === 429 ? { "retry-after": "1" } : {} },
+      );
+    }
+    if (request.headers.get("authorization") !== `Bearer ${options.token}`) {
+      return Response.json({ kind: "Status", message: "Unauthorized", code: 401 }, { status: 401 });
+    }
+    const match = /^\/api\/v1\/namespaces\/([^/]+)\/secrets$/.exec(url.pathname);
+    if (match === null) return Response.json({ kind: "Status", code: 404 }, { status: 404 });
+    const type = url.searchParams.get("fieldSelector")?.replace(/^type=/, "");
+    const all = (options.secrets ?? [])
+      .filter((s) =>
+        (s.namespace ?? "default") === match[1] && (type === undefined || s.type === type)
+      )
+      .sort((a, b) => a.name < b.name ? -1 : 1);
+    const limit = Number(url.searchParams.get("limit") ?? all.length) || all.length;
+    const offset = Number(url.searchParams.get("continue") ?? 0);
+    const page = all.slice(offset, offset + limit);
+    const next = offset + limit < all.length ? `${offset + limit}` : undefined;
+    return Response.json({
+      kind: "SecretList",
+      apiVersion: "v1",
+      metadata: next === undefined ? {} : { continue: next },
+      items: page.map((s) => ({
+        metadata: { name: s.name, namespace: s.namespace ?? "default" },
+        type: s.type,
+        data: Object.fromEntries(Object.entries(s.data).map(([k, v]) => [k, encode(v)])),
+      })),
+    });
+  };
+  const hostname = options.hostname ?? "127.0.0.1";
+  const server = Deno.serve({
+    hostname,
+    port: 0,
+    onListen() {},
+    ...(options.plainHttp ? {} : {
+      cert: Deno.readTextFileSync(`${TLS}server.pem`),
+      key: Deno.readTextFileSync(`${TLS}server-key.pem`),
+    }),
+  }, handler);
+  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+  return {
+    url: `${options.plainHttp ? "http" : "https"}://${host}:${server.addr.port}`,
+    caFile: `${TLS}ca.pem`,
+    requests,
+    close: () => server.shutdown(),
+  };
+}
+
+/** A service-account token (unsigned; the stand-in compares it byte for byte). */
+export function serviceAccountToken(
+  namespace: string,
+  extra: Record<string, unknown> = {},
+): string {
+  const part = (value: unknown) =>
+    btoa(JSON.stringify(value)).replace(/=+$/, "").replaceAll("+", "-").replaceAll("/", "_");
+  return `${part({ alg: "RS256", kid: "test" })}.${
+    part({ "kubernetes.io": { namespace, serviceaccount: { name: "default" } }, ...extra })
+  }.c2lnbmF0dXJl`;
+}
+
+/** The request kubelet writes, compact and newline-terminated. */
+export function kubeletRequest(
+  image: string,
+  token?: string,
+  apiVersion = "credentialprovider.kubelet.k8s.io/v1",
+): string {
+  return `${
+    JSON.stringify({
+      kind: "CredentialProviderRequest",
+      apiVersion,
+      image,
+      ...(token === undefined ? {} : { serviceAccountToken: token }),
+    })
+  }\n`;
+}
