@@ -1,0 +1,160 @@
+/**
+ * The namespaced auth files on disk: written atomically into a private
+ * directory, removed when stale, and temporary files of killed runs swept.
+ *
+ * CRI-O may `stat` and `rename` the target at any moment, and several
+ * provider runs may write at once, so a file is never visible half-written:
+ * it is written to a fresh `.auth-*.tmp` (mode 0600) in the same directory,
+ * flushed, renamed over the target, and the directory is flushed too.
+ *
+ * @module
+ */
+
+import { isTemporaryAuthFile } from "../domain/auth_file_path.ts";
+import type { AuthStore } from "../domain/ports.ts";
+
+/** Options for {@linkcode createAuthStore}. */
+export interface AuthStoreOptions {
+  /** The user that must own the auth directory (normally the process's uid). */
+  readonly owner?: number;
+}
+
+function dirname(path: string): string {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
+}
+
+function randomSuffix(): string {
+  return Array.from(
+    crypto.getRandomValues(new Uint8Array(8)),
+    (b) => b.toString(16).padStart(2, "0"),
+  )
+    .join("");
+}
+
+function wrap(action: string, error: unknown): Error {
+  return new Error(`${action}: ${(error as Error).message}`, { cause: error });
+}
+
+/** Creates the directory (0700) if missing, and refuses one another user could tamper with. */
+async function ensurePrivateDir(dir: string, owner: number | undefined): Promise<void> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(dir);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    info = await Deno.lstat(dir);
+  }
+  const quoted = JSON.stringify(dir);
+  if (info.isSymlink) throw new Error(`Refusing auth directory ${quoted}: it is a symbolic link`);
+  if (!info.isDirectory) {
+    throw new Error(`Refusing auth directory ${quoted}: it is not a directory`);
+  }
+  const mode = (info.mode ?? 0) & 0o777;
+  if (mode & 0o022) {
+    throw new Error(
+      `Refusing auth directory ${quoted}: it is writable by group or others (mode ${
+        mode.toString(8).padStart(4, "0")
+      })`,
+    );
+  }
+  if (owner !== undefined && info.uid !== owner) {
+    throw new Error(
+      `Refusing auth directory ${quoted}: it is owned by uid ${info.uid}, not ${owner}`,
+    );
+  }
+}
+
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const dir = dirname(path);
+  const temporary = `${dir}/.auth-${randomSuffix()}.tmp`;
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(temporary, { write: true, createNew: true, mode: 0o600 });
+  } catch (error) {
+    throw wrap("create temp auth file", error);
+  }
+  try {
+    try {
+      const bytes = new TextEncoder().encode(content);
+      for (let written = 0; written < bytes.length;) {
+        written += await file.write(bytes.subarray(written));
+      }
+    } catch (error) {
+      throw wrap("encode auth file", error);
+    }
+    try {
+      await file.sync();
+    } catch (error) {
+      throw wrap("sync temp auth file", error);
+    } finally {
+      file.close();
+    }
+    try {
+      await Deno.rename(temporary, path);
+    } catch (error) {
+      throw wrap("rename temp auth file", error);
+    }
+  } catch (error) {
+    await Deno.remove(temporary).catch(() => {});
+    throw error;
+  }
+  // Make the rename itself durable, so a crash cannot bring back an older file.
+  const directory = await Deno.open(dir, { read: true });
+  try {
+    await directory.sync();
+  } finally {
+    directory.close();
+  }
+}
+
+/**
+ * The auth store on the local file system.
+ *
+ * @example
+ * ```ts
+ * import { createAuthStore } from "./auth_store.ts";
+ * const store = createAuthStore({ owner: 0 });
+ * await store.write("/etc/crio/auth/default-7e59….json", '{\n\t"auths": {}\n}\n');
+ * ```
+ */
+export function createAuthStore(options: AuthStoreOptions = {}): AuthStore {
+  return {
+    async write(path: string, content: string): Promise<void> {
+      try {
+        await ensurePrivateDir(dirname(path), options.owner);
+      } catch (error) {
+        throw wrap(`ensure auth dir ${JSON.stringify(dirname(path))}`, error);
+      }
+      await writeAtomically(path, content);
+    },
+
+    async remove(path: string): Promise<boolean> {
+      try {
+        await Deno.remove(path);
+        return true;
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) return false;
+        throw error;
+      }
+    },
+
+    async sweep(dir: string, olderThan: number): Promise<number> {
+      let removed = 0;
+      try {
+        for await (const entry of Deno.readDir(dir)) {
+          if (!entry.isFile || !isTemporaryAuthFile(entry.name)) continue;
+          const path = `${dir}/${entry.name}`;
+          const info = await Deno.lstat(path).catch(() => undefined);
+          if ((info?.mtime?.getTime() ?? Infinity) < olderThan) {
+            await Deno.remove(path).catch(() => {});
+            removed++;
+          }
+        }
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+      return removed;
+    },
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * The namespace's registry pull secrets, listed from the Kubernetes API with
+ * the pod's own service-account token.
+ *
+ * One list per secret type (`fieldSelector=type=…`), so Secrets of other
+ * types never leave the API server, paged with `limit`/`continue`. TLS is
+ * verified against the cluster CA; only an explicit opt-out skips it.
+ *
+ * @module
+ */
+
+import { request as httpsRequest } from "node:https";
+import { z } from "zod";
+import { PULL_SECRET_TYPES } from "../domain/docker_config.ts";
+import type { PullSecret, SecretListing, SecretSource } from "../domain/ports.ts";
+
+/** How to reach the API server, decided lazily by the caller (it reads files and logs). */
+export interface ApiConnection {
+  /** `https://host:port`, or `http://` on loopback. */
+  readonly server: string;
+  /**
+   * The CA bundle (PEM) to verify the server with; `insecure` for the explicit
+   * opt-out; `plain-http` for an `http://` loopback server.
+   */
+  readonly trust: { readonly caPem: string } | "insecure" | "plain-http";
+}
+
+/** Options for {@linkcode createSecretSource}. */
+export interface SecretSourceOptions {
+  /** Resolves where the API server is and how to trust it; called once, on first use. */
+  readonly connect: () => Promise<ApiConnection>;
+  /** Aborts every request when the run's deadline passes. */
+  readonly signal: AbortSignal;
+  /** Items per page. @default 500 */
+  readonly pageSize?: number;
+}
+
+const SECRET_LIST = z.looseObject({
+  items: z.array(z.looseObject({
+    metadata: z.looseObject({ name: z.string() }),
+    type: z.string().optional(),
+    data: z.record(z.string(), z.string()).nullish(),
+  })).nullish(),
+  metadata: z.looseObject({ continue: z.string().optional() }).optional(),
+});
+
+interface HttpAnswer {
+  readonly status: number;
+  readonly statusText: string;
+  readonly body: string;
+  readonly retryAfter: string | null;
+}
+
+type Get = (
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+) => Promise<HttpAnswer>;
+
+function fetchGet(client: Deno.HttpClient | undefined): Get {
+  return async (url, headers, signal) => {
+    const response = await fetch(url, { headers, signal, ...(client ? { client } : {}) });
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      body: await response.text(),
+      retryAfter: response.headers.get("retry-after"),
+    };
+  };
+}
+
+// The explicit --insecure-skip-tls-verify opt-out: fetch cannot skip verification per client.
+const insecureGet: Get = (url, headers, signal) =>
+  new Promise((resolve, reject) => {
+    // With verification off no CA matters; an explicit empty list also keeps Node's
+    // TLS from loading the system store, which would need another permission.
+    const options = { headers, rejectUnauthorized: false, ca: [], signal };
+    const request = httpsRequest(url, options, (response) => {
+      const chunks: Uint8Array[] = [];
+      response.on("data", (chunk: Uint8Array) => chunks.push(chunk));
+      response.on("end", () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          statusText: response.statusMessage ?? "",
+          body: new TextDecoder().decode(concat(chunks)),
+          retryAfter: (response.headers["retry-after"] as string | undefined) ?? null,
+        }));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end();
+  });
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
+function decodeData(data: Record<string, string> | null | undefined): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data ?? {})) {
+    decoded[key] = new TextDecoder().decode(Uint8Array.from(atob(value), (c) => c.charCodeAt(0)));
+  }
+  return decoded;
+}
+
+/** The Kubernetes `Status` message of an error answer, if it has one. */
+function statusMessage(body: string): string {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof message === "string" ? `: ${message}` : "";
+  } catch {
+    return "";
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+/**
+ * Lists pull secrets from the Kubernetes API.
+ *
+ * @example
+ * ```ts ignore
+ * import { createSecretSource } from "./kube_api.ts";
+ * const source = createSecretSource({ connect, signal: AbortSignal.timeout(30_000) });
+ * const listing = await source.listPullSecrets("default", token);
+ * ```
+ */
+export function createSecretSource(options: SecretSourceOptions): SecretSource {
+  const pageSize = options.pageSize ?? 500;
+  return {
+    async listPullSecrets(namespace: string, token: string): Promise<SecretListing> {
+      const connection = await options.connect();
+      const client = typeof connection.trust === "string"
+        ? undefined
+        : Deno.createHttpClient({ caCerts: [connection.trust.caPem] });
+      const get = connection.trust === "insecure" ? insecureGet : fetchGet(client);
+      const base = `${connection.server}/api/v1/namespaces/${
+        encodeURIComponent(namespace)
+      }/secrets`;
+      const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+      try {
+        const lists = await Promise.all(PULL_SECRET_TYPES.map(async (type) => {
+          const secrets: PullSecret[] = [];
+          let continueToken: string | undefined;
+          do {
+            const query = new URLSearchParams({
+              fieldSelector: `type=${type}`,
+              limit: `${pageSize}`,
+            });
+            if (continueToken) query.set("continue", continueToken);
+            const answer = await getWithRetry(get, `${base}?${query}`, headers, options.signal);
+            if (answer.status === 401 || answer.status === 403) return answer.status;
+            if (answer.status < 200 || answer.status > 299) {
+              throw new Error(
+                `Cannot list secrets from ${
+                  JSON.stringify(base)
+                }: HTTP ${answer.status} ${answer.statusText}${statusMessage(answer.body)}`,
+              );
+            }
+            const page = SECRET_LIST.safeParse(JSON.parse(answer.body));
+            if (!page.success) {
+              throw new Error(
+                `Cannot list secrets from ${JSON.stringify(base)}: unexpected answer`,
+              );
+            }
+            for (const item of page.data.items ?? []) {
+              secrets.push({
+                name: item.metadata.name,
+                type: item.type ?? type,
+                data: decodeData(item.data),
+              });
+            }
+            continueToken = page.data.metadata?.continue;
+          } while (continueToken);
+          return secrets;
+        }));
+        const refused = lists.find((list): list is 401 | 403 => typeof list === "number");
+        if (refused !== undefined) return { kind: "forbidden", status: refused };
+        return { kind: "listed", secrets: lists.flat() as PullSecret[] };
+      } catch (error) {
+        throw describeFailure(error, connection.server, options.signal);
+      } finally {
+        client?.close();
+      }
+    },
+  };
+}
+
+/** Retries "429 Too Many Requests" as the server asks, within the deadline. */
+async function getWithRetry(
+  get: Get,
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<HttpAnswer> {
+  for (let attempt = 1;; attempt++) {
+    const answer = await get(url, headers, signal);
+    if (answer.status !== 429 || attempt === 3) return answer;
+    const seconds = Math.min(Number(answer.retryAfter) || 1, 5);
+    await sleep(seconds * 1000, signal);
+  }
+}
+
+function describeFailure(error: unknown, server: string, signal: AbortSignal): Error {
+  const target = `Cannot reach the API server ${JSON.stringify(server)}`;
+  if (signal.aborted) return new Error(`${target}: the run's deadline passed`);
+  if (error instanceof Error && error.message.startsWith("Cannot list secrets")) return error;
+  // fetch reports "fetch failed" and keeps the reason (TLS, connection refused…) in its cause.
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new Error(`${target}: ${detail}`, { cause });
+}
