@@ -1,5 +1,7 @@
 import { assertEquals } from "../support/assert.ts";
 import assert from "node:assert/strict";
+import { STANDARD_DEFAULTS } from "../../src/build_config.ts";
+import { permissionFlags } from "../../src/permissions.ts";
 import { runCli } from "../support/run_cli.ts";
 import { dockerHubMirror, type TreeEntry, withTempDir, writeTree } from "../support/temp_tree.ts";
 
@@ -13,19 +15,22 @@ async function mirrors(
   env: Record<string, string> = {},
 ) {
   await writeTree(root, files);
+  const paths = {
+    ...STANDARD_DEFAULTS,
+    registriesConf: `${root}/registries.conf`,
+    registriesConfDir: `${root}/d`,
+    home: `${root}/home`,
+  };
   return await runCli(
     [
       "mirrors",
       "--registries-conf",
-      `${root}/registries.conf`,
+      paths.registriesConf,
       "--registries-conf-dir",
-      `${root}/d`,
+      paths.registriesConfDir,
       ...args,
     ],
-    {
-      permissions: [`--allow-read=${root}`, "--allow-env=HOME"],
-      env: { HOME: `${root}/home`, ...env },
-    },
+    { permissions: permissionFlags(paths), env: { HOME: paths.home, ...env } },
   );
 }
 
@@ -155,7 +160,8 @@ Deno.test("mirrors applies drop-ins when the main file is missing", () =>
 
 Deno.test("mirrors ignores the variables only newer loaders read (D07-D09)", () =>
   withTempDir(async (root) => {
-    // The process may read HOME only; touching any other variable would fail the run.
+    // The process may read HOME (and clear two YAML debug switches) only; reading
+    // any other variable would fail the run.
     const result = await mirrors(
       root,
       {

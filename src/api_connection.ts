@@ -1,0 +1,170 @@
+/**
+ * Where the API server is and how to trust it, decided the first time the
+ * provider needs it (never for images without mirrors).
+ *
+ * Server: `--api-server`, else `<kubernetes-config-dir>/apiserver-url.env`
+ * (OpenShift), else the kubelet kubeconfig's cluster, else `localhost:6443`.
+ * Trust: `--ca-file`, else the kubeconfig's CA, else `kubelet-ca.crt` or
+ * `pki/ca.crt` in the Kubernetes config directory. Without any CA the run
+ * fails before the token is sent anywhere, unless verification is explicitly
+ * skipped with `--insecure-skip-tls-verify`.
+ *
+ * @module
+ */
+
+import type { ApiConnection } from "../adapters/kube_api.ts";
+import { readTextIfExists } from "../adapters/text_files.ts";
+import {
+  apiServerFromEnvFile,
+  apiServerUrl,
+  type KubeconfigCluster,
+  kubeconfigCluster,
+} from "../domain/api_server.ts";
+import { errorChain } from "../domain/error_chain.ts";
+import { goQuote } from "../domain/go_quote.ts";
+import type { Logger } from "../domain/ports.ts";
+import type { ProviderConfig } from "./config.ts";
+
+const DEFAULT_SERVER = "localhost:6443";
+
+async function firstKubeconfig(
+  paths: readonly string[],
+): Promise<{ path: string; cluster: KubeconfigCluster } | undefined> {
+  for (const path of paths) {
+    const text = await readTextIfExists(path, "kubeconfig");
+    if (text === undefined) continue;
+    try {
+      return { path, cluster: kubeconfigCluster(text, path) };
+    } catch (error) {
+      throw new Error(
+        `Cannot use kubeconfig ${JSON.stringify(path)}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+  return undefined;
+}
+
+function hostOf(url: string): string {
+  return new URL(url).host;
+}
+
+async function locateServer(
+  config: ProviderConfig,
+  kubeconfig: Awaited<ReturnType<typeof firstKubeconfig>>,
+  logger: Logger,
+): Promise<string> {
+  const log = (message: string) => logger.log("info", message);
+  if (config.apiServer !== undefined) {
+    const server = apiServerUrl(config.apiServer);
+    log(`Using API server host: ${hostOf(server)} (from --api-server)`);
+    return server;
+  }
+  const envFile = `${config.kubernetesConfigDir}/apiserver-url.env`;
+  const next = kubeconfig === undefined
+    ? `using default API server host: ${DEFAULT_SERVER}`
+    : `using the kubelet kubeconfig ${goQuote(kubeconfig.path)}`;
+  let text: string | undefined;
+  try {
+    text = await readTextIfExists(envFile, "env file");
+  } catch (error) {
+    log(`Unable to read env file ${goQuote(envFile)}: ${errorChain(error)}, ${next}`);
+  }
+  const fromEnv = text === undefined ? undefined : apiServerFromEnvFile(text);
+  if (fromEnv !== undefined) {
+    log(`Using API server host: ${fromEnv}`);
+    return apiServerUrl(`https://${fromEnv}`);
+  }
+  log(
+    text === undefined
+      ? `Unable to find env file ${goQuote(envFile)}, ${next}`
+      : `Env file ${
+        goQuote(envFile)
+      } missing KUBERNETES_SERVICE_HOST or KUBERNETES_SERVICE_PORT, ${next}`,
+  );
+  if (kubeconfig !== undefined) {
+    const server = apiServerUrl(kubeconfig.cluster.server);
+    log(`Using API server host: ${hostOf(server)}`);
+    return server;
+  }
+  return `https://${DEFAULT_SERVER}`;
+}
+
+async function locateCa(
+  config: ProviderConfig,
+  kubeconfig: Awaited<ReturnType<typeof firstKubeconfig>>,
+  logger: Logger,
+): Promise<string> {
+  const candidates: { source: string; read: () => Promise<string | undefined> }[] = [];
+  if (config.caFile !== undefined) {
+    const caFile = config.caFile;
+    candidates.push({
+      source: goQuote(caFile),
+      read: async () => {
+        const pem = await readTextIfExists(caFile, "CA file");
+        if (pem === undefined) {
+          throw new Error(`Cannot read CA file ${JSON.stringify(caFile)}: not found`);
+        }
+        return pem;
+      },
+    });
+  }
+  if (kubeconfig?.cluster.caData !== undefined) {
+    const pem = kubeconfig.cluster.caData;
+    candidates.push({
+      source: `certificate-authority-data of ${goQuote(kubeconfig.path)}`,
+      read: () => Promise.resolve(pem),
+    });
+  }
+  if (kubeconfig?.cluster.caFile !== undefined) {
+    const caFile = kubeconfig.cluster.caFile;
+    candidates.push({ source: goQuote(caFile), read: () => readTextIfExists(caFile, "CA file") });
+  }
+  for (
+    const path of [
+      `${config.kubernetesConfigDir}/kubelet-ca.crt`,
+      `${config.kubernetesConfigDir}/pki/ca.crt`,
+    ]
+  ) {
+    candidates.push({ source: goQuote(path), read: () => readTextIfExists(path, "CA file") });
+  }
+  for (const candidate of candidates) {
+    const pem = await candidate.read();
+    if (pem === undefined) continue;
+    logger.log("info", `Verifying the API server certificate with CA ${candidate.source}`);
+    return pem;
+  }
+  throw new Error(
+    "No CA to verify the API server with: pass --ca-file or --kubeconfig, " +
+      "or --insecure-skip-tls-verify to skip verification (not recommended)",
+  );
+}
+
+/**
+ * Resolves the API connection, logging where each part came from.
+ *
+ * @example
+ * ```ts ignore
+ * import { resolveApiConnection } from "./api_connection.ts";
+ * const connection = await resolveApiConnection(config, logger);
+ * ```
+ * @throws {Error} when a source is unusable, or no CA is available
+ */
+export async function resolveApiConnection(
+  config: ProviderConfig,
+  logger: Logger,
+): Promise<ApiConnection> {
+  const kubeconfig = await firstKubeconfig(config.kubeconfigs);
+  const server = await locateServer(config, kubeconfig, logger);
+  if (server.startsWith("http:")) {
+    logger.log("warning", `Talking plain HTTP to the loopback API server ${goQuote(server)}`);
+    return { server, trust: "plain-http" };
+  }
+  if (config.insecureSkipTlsVerify) {
+    logger.log("warning", "Not verifying the API server certificate (--insecure-skip-tls-verify)");
+    return { server, trust: "insecure" };
+  }
+  return { server, trust: { caPem: await locateCa(config, kubeconfig, logger) } };
+}

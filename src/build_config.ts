@@ -1,0 +1,58 @@
+/**
+ * Values fixed when the program is built: version stamps and the default
+ * paths (which also bound what the compiled binary may read and write).
+ * `build.ts` replaces this module for a stamped build; running from source
+ * uses these values.
+ *
+ * @module
+ */
+
+import denoJson from "../deno.json" with { type: "json" };
+
+/** Default paths; each has a flag to override it at run time. */
+export interface BuildDefaults {
+  readonly registriesConf: string;
+  readonly registriesConfDir: string;
+  readonly authDir: string;
+  readonly globalAuthFile: string;
+  readonly kubernetesConfigDir: string;
+  readonly kubeletKubeconfig: string;
+  readonly journalSocket: string;
+  /** The home directory user-level registries files are read from when HOME is unset. */
+  readonly home: string;
+}
+
+/** Version stamps and defaults. */
+export interface BuildConfig {
+  readonly version: string;
+  readonly gitCommit: string;
+  readonly gitCommitDate: string;
+  readonly buildDate: string;
+  /** `name version integrity` per dependency. */
+  readonly dependencies: readonly string[];
+  readonly defaults: BuildDefaults;
+}
+
+/** The standard locations, shared with CRI-O, kubelet and containers/image. */
+export const STANDARD_DEFAULTS: BuildDefaults = {
+  registriesConf: "/etc/containers/registries.conf",
+  registriesConfDir: "/etc/containers/registries.conf.d",
+  authDir: "/etc/crio/auth",
+  globalAuthFile: "/var/lib/kubelet/config.json",
+  kubernetesConfigDir: "/etc/kubernetes",
+  kubeletKubeconfig: "/var/lib/kubelet/kubeconfig",
+  journalSocket: "/run/systemd/journal/socket",
+  home: "/root",
+};
+
+/** The build this program runs as. */
+export const BUILD: BuildConfig = {
+  version: denoJson.version,
+  gitCommit: "unknown",
+  gitCommitDate: "unknown",
+  buildDate: "unknown",
+  dependencies: Object.values(denoJson.imports).map((specifier) =>
+    specifier.replace(/^npm:/, "").replace(/@(?=[^@]*$)/, " ")
+  ),
+  defaults: STANDARD_DEFAULTS,
+};

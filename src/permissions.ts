@@ -1,0 +1,61 @@
+/**
+ * The Deno permissions the provider needs, derived from the paths it is
+ * configured with. `build.ts` bakes exactly these into the compiled binary,
+ * and the black-box tests run `src/main.ts` with exactly these, so what is
+ * tested is what ships.
+ *
+ * - read: the registries files (and the user-level ones under the home
+ *   directory), the auth directory, the global auth file, the Kubernetes
+ *   config directory, the kubelet kubeconfig, an extra CA file, /etc/passwd
+ *   (the home directory when HOME is unset) and the journal socket;
+ * - write: the auth directory and the journal socket;
+ * - net: unrestricted, because the API server is discovered at run time
+ *   (only it is contacted, with TLS verified);
+ * - env: HOME, plus the YAML library's two debug switches, which the program
+ *   clears at start so they can never print to stdout; sys: the uid (to check
+ *   the auth directory's owner);
+ * - `--unstable-net` for journald's datagram socket.
+ *
+ * @module
+ */
+
+import type { BuildDefaults } from "./build_config.ts";
+
+/** The paths to grant; defaults or a test's temporary paths. */
+export interface PermissionPaths extends BuildDefaults {
+  /** A CA file outside the Kubernetes config directory. */
+  readonly caFile?: string;
+}
+
+/**
+ * The permission flags for `deno run` / `deno compile`.
+ *
+ * @example
+ * ```ts
+ * import { permissionFlags } from "./permissions.ts";
+ * import { STANDARD_DEFAULTS } from "./build_config.ts";
+ * permissionFlags(STANDARD_DEFAULTS).includes("--allow-net"); // true
+ * ```
+ */
+export function permissionFlags(paths: PermissionPaths): string[] {
+  const read = [
+    paths.registriesConf,
+    paths.registriesConfDir,
+    `${paths.home}/.config/containers`,
+    paths.authDir,
+    paths.globalAuthFile,
+    paths.kubernetesConfigDir,
+    paths.kubeletKubeconfig,
+    ...(paths.caFile === undefined ? [] : [paths.caFile]),
+    "/etc/passwd",
+    paths.journalSocket,
+  ];
+  return [
+    `--allow-read=${read.join(",")}`,
+    `--allow-write=${[paths.authDir, paths.journalSocket].join(",")}`,
+    "--allow-net",
+    "--allow-env=HOME,LOG_TOKENS,LOG_STREAM",
+    "--allow-sys=uid",
+    "--unstable-net",
+  ];
+}

@@ -1,0 +1,102 @@
+/**
+ * The provider run as kubelet executes it: wires the Deno adapters to the
+ * use case, bounds the run by the deadline, and reports failures the way
+ * upstream does (`Failed to run credential provider: …`).
+ *
+ * @module
+ */
+
+import { createAuthStore } from "../adapters/auth_store.ts";
+import { systemClock } from "../adapters/clock.ts";
+import { openJournal } from "../adapters/journald.ts";
+import { createSecretSource } from "../adapters/kube_api.ts";
+import { createLogger } from "../adapters/logger.ts";
+import { readRegistriesSources, registriesLocations } from "../adapters/registries_files.ts";
+import { readStdin, type TextSink } from "../adapters/stdio.ts";
+import { readTextIfExists } from "../adapters/text_files.ts";
+import { errorChain } from "../domain/error_chain.ts";
+import type { ProviderDeps } from "../domain/provide_credentials.ts";
+import { provideCredentials } from "../domain/provide_credentials.ts";
+import { resolveApiConnection } from "./api_connection.ts";
+import type { ProviderConfig } from "./config.ts";
+
+/** The process surroundings the command needs. */
+export interface ProviderIo {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  /** Home directory for user-level registries files (HOME, or the account's home). */
+  readonly home?: string;
+  /** The process's uid, which must own the auth directory. */
+  readonly uid?: number;
+}
+
+/** The identifier journald entries carry. */
+export const SYSLOG_IDENTIFIER = "crio-credential-provider";
+
+/**
+ * Runs the provider once; returns the exit status.
+ *
+ * @example
+ * ```ts ignore
+ * import { runProvider } from "./provider_command.ts";
+ * const status = await runProvider(config, { stdout, stderr, home: "/root", uid: 0 });
+ * ```
+ */
+export async function runProvider(config: ProviderConfig, io: ProviderIo): Promise<number> {
+  const journal = await openJournal({
+    socket: config.journalSocket,
+    identifier: SYSLOG_IDENTIFIER,
+  });
+  const logger = createLogger({
+    stderr: io.stderr,
+    stderrLevel: config.logLevel,
+    ...(journal ? { journal } : {}),
+  });
+  const deadline = AbortSignal.timeout(config.timeoutSeconds * 1000);
+  const registries = {
+    ...(config.registriesConf === undefined ? {} : { confPath: config.registriesConf }),
+    ...(config.registriesConfDir === undefined ? {} : { confDirPath: config.registriesConfDir }),
+    ...(io.home === undefined ? {} : { home: io.home }),
+  };
+  const deps: ProviderDeps = {
+    requests: { read: readStdin },
+    responses: io.stdout,
+    registries: {
+      mainPath: (await registriesLocations(registries)).main,
+      read: () => readRegistriesSources(registries),
+    },
+    secrets: createSecretSource({
+      connect: () => resolveApiConnection(config, logger),
+      signal: deadline,
+    }),
+    globalAuth: {
+      path: config.globalAuthFile,
+      read: () => readTextIfExists(config.globalAuthFile, "global auth file"),
+    },
+    authStore: createAuthStore(io.uid === undefined ? {} : { owner: io.uid }),
+    logger,
+    clock: systemClock,
+  };
+  try {
+    await Promise.race([
+      provideCredentials(deps, { authDir: config.authDir }),
+      new Promise<never>((_, reject) =>
+        deadline.addEventListener("abort", () => {
+          // Give the in-flight step a moment to fail (and clean up) on its own first.
+          const timer = setTimeout(
+            () => reject(new Error(`the run did not finish within ${config.timeoutSeconds}s`)),
+            1000,
+          );
+          Deno.unrefTimer(timer);
+        }, { once: true })
+      ),
+    ]);
+    return 0;
+  } catch (error) {
+    logger.log("error", `Failed to run credential provider: ${errorChain(error)}`);
+    return 1;
+  } finally {
+    await logger.flush();
+    journal?.close();
+  }
+}

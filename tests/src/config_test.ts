@@ -1,0 +1,97 @@
+import { assertEquals, assertThrows } from "../support/assert.ts";
+import { parseProviderArgs } from "../../src/config.ts";
+import { UsageError } from "../../src/usage_error.ts";
+
+Deno.test("parseProviderArgs() defaults to the standard node paths", () => {
+  assertEquals(parseProviderArgs([]), {
+    kind: "run",
+    config: {
+      authDir: "/etc/crio/auth",
+      globalAuthFile: "/var/lib/kubelet/config.json",
+      kubernetesConfigDir: "/etc/kubernetes",
+      kubeconfigs: ["/etc/kubernetes/kubelet.conf", "/var/lib/kubelet/kubeconfig"],
+      insecureSkipTlsVerify: false,
+      timeoutSeconds: 30,
+      logLevel: "warning",
+      journalSocket: "/run/systemd/journal/socket",
+    },
+  });
+});
+
+Deno.test("parseProviderArgs() takes every flag, in GNU and Go style", () => {
+  const command = parseProviderArgs([
+    "--registries-conf=/srv/r.conf",
+    "-registries-conf-dir",
+    "/srv/r.d",
+    "--auth-dir",
+    "/run/crio/auth",
+    "-global-auth-file=/etc/crio/auth.json",
+    "--kubernetes-config-dir",
+    "/srv/kube",
+    "--kubeconfig",
+    "/srv/kubelet.conf",
+    "--api-server",
+    "https://api:6443",
+    "--ca-file",
+    "/srv/ca.pem",
+    "--insecure-skip-tls-verify",
+    "--timeout",
+    "12.5",
+    "--log-level",
+    "debug",
+    "--journal-socket",
+    "/srv/journal",
+  ]);
+  assertEquals(command, {
+    kind: "run",
+    config: {
+      registriesConf: "/srv/r.conf",
+      registriesConfDir: "/srv/r.d",
+      authDir: "/run/crio/auth",
+      globalAuthFile: "/etc/crio/auth.json",
+      kubernetesConfigDir: "/srv/kube",
+      kubeconfigs: ["/srv/kubelet.conf"],
+      apiServer: "https://api:6443",
+      caFile: "/srv/ca.pem",
+      insecureSkipTlsVerify: true,
+      timeoutSeconds: 12.5,
+      logLevel: "debug",
+      journalSocket: "/srv/journal",
+    },
+  });
+});
+
+Deno.test("parseProviderArgs() recognizes help and version flags", async (t) => {
+  const rows: readonly [string[], string][] = [
+    [["--help"], "help"],
+    [["-h"], "help"],
+    [["--version"], "version"],
+    [["-version"], "version"],
+    [["--version-json"], "version-json"],
+    [["-version-json"], "version-json"],
+  ];
+  for (const [args, kind] of rows) {
+    await t.step(
+      `parseProviderArgs() ${args.join(" ")}`,
+      () => assertEquals(parseProviderArgs(args).kind, kind),
+    );
+  }
+});
+
+Deno.test("parseProviderArgs() rejects bad arguments", async (t) => {
+  const rows: readonly [string[], string][] = [
+    [["--bogus"], "Unknown option '--bogus'"],
+    [["extra"], "Unexpected argument 'extra'"],
+    [["--auth-dir", "relative/auth"], '--auth-dir must be an absolute path, got "relative/auth"'],
+    [["--kubernetes-config-dir", "etc"], "--kubernetes-config-dir must be an absolute path"],
+    [["--timeout", "0"], '--timeout must be a positive number of seconds, got "0"'],
+    [["--timeout", "soon"], "--timeout must be a positive number of seconds"],
+    [["--log-level", "loud"], '--log-level must be one of debug, info, warning, error, got "loud"'],
+    [["--auth-dir"], "Option '--auth-dir <value>' argument missing"],
+  ];
+  for (const [args, message] of rows) {
+    await t.step(`parseProviderArgs() rejects ${args.join(" ")}`, () => {
+      assertThrows(() => parseProviderArgs(args), UsageError, message);
+    });
+  }
+});
