@@ -14,16 +14,12 @@
 
 import type { ApiConnection } from "../adapters/kube_api.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
-import {
-  apiServerFromEnvFile,
-  apiServerUrl,
-  type KubeconfigCluster,
-  kubeconfigCluster,
-} from "../domain/api_server.ts";
+import { apiServerFromEnvFile, apiServerUrl } from "../domain/api_server.ts";
+import type { KubeconfigCluster } from "../domain/kubeconfig.ts";
 import { errorChain } from "../domain/error_chain.ts";
 import { goQuote } from "../domain/go_quote.ts";
 import type { Logger } from "../domain/ports.ts";
-import type { ProviderConfig } from "./config.ts";
+import type { ProviderConfig } from "./provider_config.ts";
 
 const DEFAULT_SERVER = "localhost:6443";
 
@@ -34,6 +30,7 @@ async function firstKubeconfig(
     const text = await readTextIfExists(path, "kubeconfig");
     if (text === undefined) continue;
     try {
+      const { kubeconfigCluster } = await import("../domain/kubeconfig.ts");
       return { path, cluster: kubeconfigCluster(text, path) };
     } catch (error) {
       throw new Error(

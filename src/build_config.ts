@@ -1,8 +1,8 @@
 /**
  * Values fixed when the program is built: version stamps and the default
  * paths (which also bound what the compiled binary may read and write).
- * `build.ts` replaces this module for a stamped build; running from source
- * uses these values.
+ * `build.ts` stamps them into a staged copy of this file; running from
+ * source uses the standard paths and "unknown" stamps.
  *
  * @module
  */
@@ -45,8 +45,11 @@ export const STANDARD_DEFAULTS: BuildDefaults = {
   home: "/root",
 };
 
+// build.ts replaces the `null` between the markers with the build's JSON.
+const STAMPED: BuildConfig | null = /* build-stamp */ null /* end-build-stamp */;
+
 /** The build this program runs as. */
-export const BUILD: BuildConfig = {
+export const BUILD: BuildConfig = STAMPED ?? {
   version: denoJson.version,
   gitCommit: "unknown",
   gitCommitDate: "unknown",

@@ -5,6 +5,10 @@
  *
  * Exit status: 0 success, 1 failure (reported on stderr), 2 bad arguments (with usage).
  *
+ * kubelet starts the provider for every matching pull, so what is not needed
+ * for a run without arguments (the flag parser, the `mirrors` command) is
+ * loaded only when asked for.
+ *
  * @module
  */
 
@@ -12,8 +16,8 @@ import { stderr, stdout } from "../adapters/stdio.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
 import { errorChain } from "../domain/error_chain.ts";
 import { BUILD } from "./build_config.ts";
-import { parseProviderArgs, PROVIDER_USAGE } from "./config.ts";
-import { MIRRORS_USAGE, runMirrorsCommand } from "./mirrors_command.ts";
+import type { ProviderCommand } from "./flags.ts";
+import { providerConfig } from "./provider_config.ts";
 import { runProvider } from "./provider_command.ts";
 import { UsageError } from "./usage_error.ts";
 import { formatVersion, versionInfo } from "./version.ts";
@@ -31,6 +35,23 @@ async function homeDirectory(uid: number): Promise<string> {
   return entry?.[5] || BUILD.defaults.home;
 }
 
+/** Whether this process may read the user-level containers files under `home`. */
+function mayReadHome(home: string): boolean {
+  return Deno.permissions.querySync({ name: "read", path: `${home}/.config/containers` }).state ===
+    "granted";
+}
+
+async function command(args: readonly string[]): Promise<ProviderCommand> {
+  if (args.length === 0) return { kind: "run", config: providerConfig() };
+  return (await import("./flags.ts")).parseProviderArgs(args);
+}
+
+async function usage(mirrors: boolean): Promise<string> {
+  return mirrors
+    ? (await import("./mirrors_command.ts")).MIRRORS_USAGE
+    : (await import("./flags.ts")).PROVIDER_USAGE;
+}
+
 /**
  * Runs the command line and returns the exit status.
  *
@@ -44,15 +65,18 @@ export async function main(args: readonly string[]): Promise<number> {
   const mirrors = args[0] === "mirrors";
   try {
     const uid = Deno.uid() ?? undefined;
-    const home = await homeDirectory(uid ?? 0);
+    const candidate = await homeDirectory(uid ?? 0);
+    // A build may only read the home it was built for; other user files are skipped, with a warning.
+    const home = mayReadHome(candidate) ? candidate : undefined;
     if (mirrors) {
-      await runMirrorsCommand(args.slice(1), { stdout, home });
+      const { runMirrorsCommand } = await import("./mirrors_command.ts");
+      await runMirrorsCommand(args.slice(1), { stdout, ...(home === undefined ? {} : { home }) });
       return 0;
     }
-    const command = parseProviderArgs(args);
-    switch (command.kind) {
+    const parsed = await command(args);
+    switch (parsed.kind) {
       case "help":
-        await stdout.write(PROVIDER_USAGE);
+        await stdout.write(await usage(false));
         return 0;
       case "version":
         await stdout.write(formatVersion(versionInfo()));
@@ -61,16 +85,16 @@ export async function main(args: readonly string[]): Promise<number> {
         await stdout.write(`${JSON.stringify(versionInfo(), null, 2)}\n`);
         return 0;
       case "run":
-        return await runProvider(command.config, {
+        return await runProvider(parsed.config, {
           stdout,
           stderr,
-          home,
+          ...(home === undefined ? { unreadableHome: candidate } : { home }),
           ...(uid === undefined ? {} : { uid }),
         });
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      await stderr.write(`${error.message}\n\n${mirrors ? MIRRORS_USAGE : PROVIDER_USAGE}`);
+      await stderr.write(`${error.message}\n\n${await usage(mirrors)}`);
       return 2;
     }
     await stderr.write(`${errorChain(error)}\n`);

@@ -9,7 +9,6 @@
 import { createAuthStore } from "../adapters/auth_store.ts";
 import { systemClock } from "../adapters/clock.ts";
 import { openJournal } from "../adapters/journald.ts";
-import { createSecretSource } from "../adapters/kube_api.ts";
 import { createLogger } from "../adapters/logger.ts";
 import { readRegistriesSources, registriesLocations } from "../adapters/registries_files.ts";
 import { readStdin, type TextSink } from "../adapters/stdio.ts";
@@ -17,8 +16,7 @@ import { readTextIfExists } from "../adapters/text_files.ts";
 import { errorChain } from "../domain/error_chain.ts";
 import type { ProviderDeps } from "../domain/provide_credentials.ts";
 import { provideCredentials } from "../domain/provide_credentials.ts";
-import { resolveApiConnection } from "./api_connection.ts";
-import type { ProviderConfig } from "./config.ts";
+import type { ProviderConfig } from "./provider_config.ts";
 
 /** The process surroundings the command needs. */
 export interface ProviderIo {
@@ -26,6 +24,8 @@ export interface ProviderIo {
   readonly stderr: TextSink;
   /** Home directory for user-level registries files (HOME, or the account's home). */
   readonly home?: string;
+  /** A home directory whose user-level files this build may not read, to warn about. */
+  readonly unreadableHome?: string;
   /** The process's uid, which must own the auth directory. */
   readonly uid?: number;
 }
@@ -53,6 +53,14 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
     ...(journal ? { journal } : {}),
   });
   const deadline = AbortSignal.timeout(config.timeoutSeconds * 1000);
+  if (io.unreadableHome !== undefined) {
+    logger.log(
+      "warning",
+      `Not reading user registries configuration under ${
+        JSON.stringify(`${io.unreadableHome}/.config/containers`)
+      }: this build may only read the home directory it was built for`,
+    );
+  }
   const registries = {
     ...(config.registriesConf === undefined ? {} : { confPath: config.registriesConf }),
     ...(config.registriesConfDir === undefined ? {} : { confDirPath: config.registriesConfDir }),
@@ -65,10 +73,20 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
       mainPath: (await registriesLocations(registries)).main,
       read: () => readRegistriesSources(registries),
     },
-    secrets: createSecretSource({
-      connect: () => resolveApiConnection(config, logger),
-      signal: deadline,
-    }),
+    secrets: {
+      // Loaded on first use: most runs (no mirror, no token) never talk to the API,
+      // and the YAML and HTTP code would otherwise slow every start.
+      async listPullSecrets(namespace, token) {
+        const [{ createSecretSource }, { resolveApiConnection }] = await Promise.all([
+          import("../adapters/kube_api.ts"),
+          import("./api_connection.ts"),
+        ]);
+        return await createSecretSource({
+          connect: () => resolveApiConnection(config, logger),
+          signal: deadline,
+        }).listPullSecrets(namespace, token);
+      },
+    },
     globalAuth: {
       path: config.globalAuthFile,
       read: () => readTextIfExists(config.globalAuthFile, "global auth file"),

@@ -55,19 +55,19 @@ Deno.test("parseRequest() rejects with one clear line", async (t) => {
     [
       "a wrong kind",
       `{"kind":"CredentialProviderResponse","apiVersion":"${V1}","image":"quay.io/a"}`,
-      'kind: Invalid input: expected "CredentialProviderRequest"',
+      'kind: expected "CredentialProviderRequest"',
     ],
     [
       "an unknown API version",
       '{"kind":"CredentialProviderRequest","apiVersion":"v2","image":"quay.io/a"}',
-      "apiVersion: Invalid option",
+      'apiVersion: expected "credentialprovider.kubelet.k8s.io/v1" or "credentialprovider.kubelet.k8s.io/v1beta1" or "credentialprovider.kubelet.k8s.io/v1alpha1"',
     ],
     [
       "a missing image",
       `{"kind":"CredentialProviderRequest","apiVersion":"${V1}"}`,
-      "image: Invalid input: expected string, received undefined",
+      "image: expected string",
     ],
-    ["an array", "[]", "request: Invalid input: expected object, received array"],
+    ["an array", "[]", "request: expected object"],
     [
       "a tagged image",
       `{"kind":"CredentialProviderRequest","apiVersion":"${V1}","image":"docker.io/library/nginx:1"}`,

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { assertEquals } from "../support/assert.ts";
 import { resolveApiConnection } from "../../src/api_connection.ts";
-import { parseProviderArgs, type ProviderConfig } from "../../src/config.ts";
+import { parseProviderArgs } from "../../src/flags.ts";
+import type { ProviderConfig } from "../../src/provider_config.ts";
 import type { LogLevel } from "../../domain/ports.ts";
 import { type TreeEntry, withTempDir, writeTree } from "../support/temp_tree.ts";
 

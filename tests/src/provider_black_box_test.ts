@@ -340,6 +340,27 @@ Deno.test("provider logs failures to journald as errors", () =>
     );
   }));
 
+Deno.test("provider skips, with a warning, user files of a home it may not read", () =>
+  withTempDir(async (root) => {
+    const node = await nodeLayout(root, { "etc/containers/registries.conf": MIRRORED });
+    const api = startApiStandIn({ token: TOKEN, secrets: [MY_SECRET] });
+    try {
+      const result = await runProvider(node, kubeletRequest(IMAGE, TOKEN), [
+        `--api-server=${api.url}`,
+      ], {
+        HOME: "/var/lib/kubelet",
+      });
+      assertEquals([result.code, result.stdout], [0, RESPONSE]);
+      assertEquals(
+        result.stderr,
+        'Not reading user registries configuration under "/var/lib/kubelet/.config/containers": this build may only read the home directory it was built for\n',
+      );
+      assertEquals(await Deno.readTextFile(`${node.paths.authDir}/${FILE}`), W03);
+    } finally {
+      await api.close();
+    }
+  }));
+
 Deno.test("provider prints version information", async (t) => {
   await t.step("provider --version", () =>
     withTempDir(async (root) => {

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../support/assert.ts";
-import { parseProviderArgs } from "../../src/config.ts";
+import { parseProviderArgs } from "../../src/flags.ts";
 import { UsageError } from "../../src/usage_error.ts";
 
 Deno.test("parseProviderArgs() defaults to the standard node paths", () => {
