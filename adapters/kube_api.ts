@@ -9,8 +9,7 @@
  * @module
  */
 
-import { request as httpsRequest } from "node:https";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { PULL_SECRET_TYPES } from "../domain/docker_config.ts";
 import type { PullSecret, SecretListing, SecretSource } from "../domain/ports.ts";
 
@@ -36,22 +35,24 @@ export interface SecretSourceOptions {
 }
 
 const SECRET_LIST = z.looseObject({
-  items: z.array(z.looseObject({
+  items: z.nullish(z.array(z.looseObject({
     metadata: z.looseObject({ name: z.string() }),
-    type: z.string().optional(),
-    data: z.record(z.string(), z.string()).nullish(),
-  })).nullish(),
-  metadata: z.looseObject({ continue: z.string().optional() }).optional(),
+    type: z.optional(z.string()),
+    data: z.nullish(z.record(z.string(), z.string())),
+  }))),
+  metadata: z.optional(z.looseObject({ continue: z.optional(z.string()) })),
 });
 
-interface HttpAnswer {
+/** An HTTP answer, read whole. */
+export interface HttpAnswer {
   readonly status: number;
   readonly statusText: string;
   readonly body: string;
   readonly retryAfter: string | null;
 }
 
-type Get = (
+/** A GET request with headers, bounded by a signal. */
+export type Get = (
   url: string,
   headers: Record<string, string>,
   signal: AbortSignal,
@@ -67,38 +68,6 @@ function fetchGet(client: Deno.HttpClient | undefined): Get {
       retryAfter: response.headers.get("retry-after"),
     };
   };
-}
-
-// The explicit --insecure-skip-tls-verify opt-out: fetch cannot skip verification per client.
-const insecureGet: Get = (url, headers, signal) =>
-  new Promise((resolve, reject) => {
-    // With verification off no CA matters; an explicit empty list also keeps Node's
-    // TLS from loading the system store, which would need another permission.
-    const options = { headers, rejectUnauthorized: false, ca: [], signal };
-    const request = httpsRequest(url, options, (response) => {
-      const chunks: Uint8Array[] = [];
-      response.on("data", (chunk: Uint8Array) => chunks.push(chunk));
-      response.on("end", () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          statusText: response.statusMessage ?? "",
-          body: new TextDecoder().decode(concat(chunks)),
-          retryAfter: (response.headers["retry-after"] as string | undefined) ?? null,
-        }));
-      response.on("error", reject);
-    });
-    request.on("error", reject);
-    request.end();
-  });
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }
 
 function decodeData(data: Record<string, string> | null | undefined): Record<string, string> {
@@ -147,7 +116,10 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
       const client = typeof connection.trust === "string"
         ? undefined
         : Deno.createHttpClient({ caCerts: [connection.trust.caPem] });
-      const get = connection.trust === "insecure" ? insecureGet : fetchGet(client);
+      // Node's HTTP stack is slow to load; only the explicit opt-out needs it.
+      const get = connection.trust === "insecure"
+        ? (await import("./insecure_https.ts")).insecureGet
+        : fetchGet(client);
       const base = `${connection.server}/api/v1/namespaces/${
         encodeURIComponent(namespace)
       }/secrets`;

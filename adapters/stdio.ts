@@ -39,5 +39,22 @@ export const stderr: TextSink = sink(Deno.stderr);
  * ```
  */
 export async function readStdin(): Promise<string> {
-  return await new Response(Deno.stdin.readable).text();
+  // A plain read loop: wrapping the stream in a Response costs several
+  // milliseconds of start-up on every pull.
+  const chunks: Uint8Array[] = [];
+  const buffer = new Uint8Array(64 * 1024);
+  for (
+    let read = await Deno.stdin.read(buffer);
+    read !== null;
+    read = await Deno.stdin.read(buffer)
+  ) {
+    chunks.push(buffer.slice(0, read));
+  }
+  const bytes = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new TextDecoder().decode(bytes);
 }

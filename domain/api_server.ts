@@ -1,13 +1,10 @@
 /**
- * Where the Kubernetes API server is, from the sources a node has: an explicit
- * URL, OpenShift's `apiserver-url.env`, or the kubelet's kubeconfig. Pure
+ * Where the Kubernetes API server is, from an explicit URL or OpenShift's
+ * `apiserver-url.env` (the kubelet kubeconfig is `kubeconfig.ts`). Pure
  * parsing; reading the files is the caller's business.
  *
  * @module
  */
-
-import { parse as parseYaml } from "yaml";
-import { z } from "zod";
 
 /** An API server URL is unusable (wrong scheme, plain HTTP off loopback, malformed). */
 export class ApiServerError extends TypeError {
@@ -93,78 +90,4 @@ export function apiServerFromEnvFile(text: string): string | undefined {
   const host = values.get("KUBERNETES_SERVICE_HOST");
   const port = values.get("KUBERNETES_SERVICE_PORT");
   return host && port ? joinHostPort(host, port) : undefined;
-}
-
-/** The cluster a kubeconfig points at. */
-export interface KubeconfigCluster {
-  readonly server: string;
-  /** PEM text from `certificate-authority-data`. */
-  readonly caData?: string;
-  /** `certificate-authority`, resolved against the kubeconfig's directory. */
-  readonly caFile?: string;
-  readonly insecureSkipTlsVerify: boolean;
-}
-
-const KUBECONFIG = z.looseObject({
-  "current-context": z.string().optional(),
-  contexts: z.array(z.looseObject({
-    name: z.string(),
-    context: z.looseObject({ cluster: z.string() }),
-  })).nullish(),
-  clusters: z.array(z.looseObject({
-    name: z.string(),
-    cluster: z.looseObject({
-      server: z.string().min(1),
-      "certificate-authority": z.string().optional(),
-      "certificate-authority-data": z.string().optional(),
-      "insecure-skip-tls-verify": z.boolean().optional(),
-    }),
-  })).min(1),
-});
-
-/**
- * The current context's cluster of a kubeconfig (or its only cluster).
- *
- * @example
- * ```ts
- * import { kubeconfigCluster } from "./api_server.ts";
- * kubeconfigCluster("clusters:\n- name: c\n  cluster:\n    server: https://10.0.0.1:6443\n", "/etc/kubernetes/kubelet.conf").server;
- * // "https://10.0.0.1:6443"
- * ```
- * @throws {SyntaxError} when the text is not YAML, or names no usable cluster
- */
-export function kubeconfigCluster(text: string, path: string): KubeconfigCluster {
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch (error) {
-    throw new SyntaxError(`invalid YAML: ${(error as Error).message.split("\n", 1)[0]}`);
-  }
-  const parsed = KUBECONFIG.safeParse(document);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SyntaxError(`${issue?.path.join(".") || "kubeconfig"}: ${issue?.message}`);
-  }
-  const config = parsed.data;
-  const contextCluster = config.contexts?.find((c) => c.name === config["current-context"])
-    ?.context.cluster;
-  const [first] = config.clusters;
-  const { cluster } = config.clusters.find((c) => c.name === contextCluster) ?? first!;
-  const caFile = cluster["certificate-authority"];
-  const caData = cluster["certificate-authority-data"];
-  const dir = path.slice(0, path.lastIndexOf("/")) || "/";
-  return {
-    server: cluster.server,
-    ...(caData ? { caData: new TextDecoder().decode(decodeBase64(caData)) } : {}),
-    ...(caFile ? { caFile: caFile.startsWith("/") ? caFile : `${dir}/${caFile}` } : {}),
-    insecureSkipTlsVerify: cluster["insecure-skip-tls-verify"] ?? false,
-  };
-}
-
-function decodeBase64(value: string): Uint8Array {
-  try {
-    return Uint8Array.from(atob(value.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
-  } catch {
-    throw new SyntaxError("certificate-authority-data is not valid base64");
-  }
 }

@@ -7,9 +7,10 @@
  * @module
  */
 
-import { z } from "zod";
+import * as z from "zod/mini";
 import { goQuote } from "./go_quote.ts";
 import type { PullSecret } from "./ports.ts";
+import { describeIssues } from "./schema_issues.ts";
 
 /** One `auths` entry as found, before any interpretation. */
 export interface DockerConfigEntry {
@@ -27,13 +28,13 @@ export interface Credential {
 }
 
 const ENTRY = z.looseObject({
-  auth: z.string().optional(),
-  username: z.string().optional(),
-  password: z.string().optional(),
-  identitytoken: z.string().optional(),
+  auth: z.optional(z.string()),
+  username: z.optional(z.string()),
+  password: z.optional(z.string()),
+  identitytoken: z.optional(z.string()),
 });
 const ENTRIES = z.record(z.string(), ENTRY);
-const WITH_AUTHS = z.looseObject({ auths: ENTRIES.optional() });
+const WITH_AUTHS = z.looseObject({ auths: z.optional(ENTRIES) });
 
 /**
  * Parses docker config JSON: `{"auths": {…}}`, or the legacy bare map of
@@ -55,10 +56,7 @@ export function parseDockerConfig(text: string, options: { legacy: boolean }): D
     throw new SyntaxError((error as Error).message);
   }
   const parsed = options.legacy ? ENTRIES.safeParse(json) : WITH_AUTHS.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SyntaxError(`${issue?.path.join(".") || "document"}: ${issue?.message}`);
-  }
+  if (!parsed.success) throw new SyntaxError(describeIssues(parsed.error, "document"));
   const entries = (options.legacy ? parsed.data : (parsed.data as { auths?: unknown }).auths) ??
     {};
   return Object.entries(entries as Record<string, z.infer<typeof ENTRY>>).map(([key, entry]) => ({

@@ -35,10 +35,9 @@ export async function nodeLayout(
     home: `${root}/root`,
     caFile: `${root}/etc/kubernetes/ca.pem`,
   };
-  await writeTree(root, {
-    "etc/kubernetes/ca.pem": await Deno.readTextFile(`${TLS}ca.pem`),
-    ...files,
-  });
+  const ca = await Deno.readTextFile(`${TLS}ca.pem`);
+  // The cluster CA where kubeadm puts it (found without flags) and as an explicit --ca-file.
+  await writeTree(root, { "etc/kubernetes/ca.pem": ca, "etc/kubernetes/pki/ca.crt": ca, ...files });
   await Deno.mkdir(`${root}/run/systemd/journal`, { recursive: true });
   const flags = [
     `--registries-conf=${paths.registriesConf}`,
@@ -58,10 +57,11 @@ export async function runProvider(
   node: NodeLayout,
   stdin: string,
   args: readonly string[] = [],
+  env: Record<string, string> = {},
 ): Promise<CliResult> {
   return await runCli([...node.flags, ...args], {
     permissions: permissionFlags(node.paths),
-    env: { HOME: node.paths.home },
+    env: { HOME: node.paths.home, ...env },
     stdin,
   });
 }

@@ -15,8 +15,8 @@ export interface RunCliOptions {
   readonly stdin?: string;
 }
 
-// The child gets a clean environment, so it must be told where Deno's module cache is.
-const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
+// A child with another HOME must be told where Deno's module cache is.
+export const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
 
 /** Runs `deno run <permissions> src/main.ts <args>` with a clean environment. */
 export async function runCli(args: readonly string[], options: RunCliOptions): Promise<CliResult> {

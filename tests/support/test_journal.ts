@@ -51,6 +51,7 @@ export function openTestJournal(path: string): TestJournal {
     async close() {
       socket.close();
       await receiving;
+      await Deno.remove(path).catch(() => {});
     },
   };
 }

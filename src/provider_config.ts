@@ -1,0 +1,105 @@
+/**
+ * The provider's configuration: built once from build-time defaults and the
+ * flags (kubelet passes flags through the provider's `args`), validated, then
+ * passed down. Parsing the command line lives in `flags.ts`, so that a run
+ * without arguments, the usual case, never loads the flag parser.
+ *
+ * @module
+ */
+
+import type { LogLevel } from "../domain/ports.ts";
+import { BUILD, STANDARD_DEFAULTS } from "./build_config.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Everything one run needs to know. */
+export interface ProviderConfig {
+  /** Explicit main registries.conf; classic discovery when absent. */
+  readonly registriesConf?: string;
+  readonly registriesConfDir?: string;
+  readonly authDir: string;
+  readonly globalAuthFile: string;
+  readonly kubernetesConfigDir: string;
+  /** Kubeconfigs to look in, first existing wins. */
+  readonly kubeconfigs: readonly string[];
+  readonly apiServer?: string;
+  readonly caFile?: string;
+  readonly insecureSkipTlsVerify: boolean;
+  readonly timeoutSeconds: number;
+  readonly logLevel: LogLevel;
+  readonly journalSocket: string;
+}
+
+/** Flag values by long name, as parsed from the command line. */
+export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
+
+const LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error"];
+
+function text(values: FlagValues, flag: string): string | undefined {
+  const value = values[flag];
+  return typeof value === "string" ? value : undefined;
+}
+
+function absolute(values: FlagValues, flag: string): string | undefined {
+  const value = text(values, flag);
+  if (value !== undefined && !value.startsWith("/")) {
+    throw new UsageError(`--${flag} must be an absolute path, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The configuration for the given flag values (none: the build's defaults).
+ *
+ * @example
+ * ```ts
+ * import { providerConfig } from "./provider_config.ts";
+ * providerConfig({ "auth-dir": "/run/crio/auth" }).authDir; // "/run/crio/auth"
+ * ```
+ * @throws {UsageError} for a relative path or a bad value
+ */
+export function providerConfig(values: FlagValues = {}): ProviderConfig {
+  const defaults = BUILD.defaults;
+  const timeoutSeconds = Number(text(values, "timeout") ?? 30);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    throw new UsageError(
+      `--timeout must be a positive number of seconds, got ${JSON.stringify(values.timeout)}`,
+    );
+  }
+  const logLevel = (text(values, "log-level") ?? "warning") as LogLevel;
+  if (!LEVELS.includes(logLevel)) {
+    throw new UsageError(
+      `--log-level must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(logLevel)}`,
+    );
+  }
+  const kubernetesConfigDir = absolute(values, "kubernetes-config-dir") ??
+    defaults.kubernetesConfigDir;
+  const kubeconfig = absolute(values, "kubeconfig");
+  // A build whose default main file is not the standard one uses it explicitly, as upstream does.
+  const registriesConf = absolute(values, "registries-conf") ??
+    (defaults.registriesConf === STANDARD_DEFAULTS.registriesConf
+      ? undefined
+      : defaults.registriesConf);
+  const registriesConfDir = absolute(values, "registries-conf-dir") ??
+    (defaults.registriesConfDir === STANDARD_DEFAULTS.registriesConfDir
+      ? undefined
+      : defaults.registriesConfDir);
+  const caFile = absolute(values, "ca-file");
+  const apiServer = text(values, "api-server");
+  return {
+    ...(registriesConf === undefined ? {} : { registriesConf }),
+    ...(registriesConfDir === undefined ? {} : { registriesConfDir }),
+    authDir: absolute(values, "auth-dir") ?? defaults.authDir,
+    globalAuthFile: absolute(values, "global-auth-file") ??
+      defaults.globalAuthFile,
+    kubernetesConfigDir,
+    kubeconfigs: kubeconfig === undefined
+      ? [`${kubernetesConfigDir}/kubelet.conf`, defaults.kubeletKubeconfig]
+      : [kubeconfig],
+    ...(apiServer === undefined ? {} : { apiServer }),
+    ...(caFile === undefined ? {} : { caFile }),
+    insecureSkipTlsVerify: values["insecure-skip-tls-verify"] === true,
+    timeoutSeconds,
+    logLevel,
+    journalSocket: absolute(values, "journal-socket") ?? defaults.journalSocket,
+  };
+}

@@ -1,0 +1,1 @@
+// The baseline of the invocation benchmark: a module that does nothing.
