@@ -26,8 +26,10 @@ insecure = true
 `;
 const SECRET = '{"auths":{"http://localhost:5000":{"username":"myuser","password":"mypassword"}}}';
 
+const BOLD = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
+
 function heading(text: string): void {
-  console.log(`\n\x1b[1m== ${text}\x1b[0m`);
+  console.log(BOLD ? `\n\x1b[1m== ${text}\x1b[0m` : `\n== ${text}`);
 }
 
 function mask(text: string): string {

@@ -216,3 +216,16 @@ Deno.test("mirrors exits 2 with usage on bad arguments", async (t) => {
       }));
   }
 });
+
+Deno.test("deno task mirrors works as the README shows it", () =>
+  withTempDir(async (root) => {
+    await writeTree(root, { "registries.conf": CONF });
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "--quiet", "mirrors", "--registries-conf", `${root}/registries.conf`, "nginx"],
+      cwd: new URL("../../", import.meta.url).pathname,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+    assert.ok(new TextDecoder().decode(output.stdout).includes("  localhost:5000/library/nginx\n"));
+  }));
