@@ -1,4 +1,8 @@
-/** Spawns the real entry point, as a user or kubelet would, and collects its output. */
+/**
+ * Spawns the real entry point, as a user or kubelet would, and collects its
+ * output: `deno run <permissions> src/main.ts`, or the compiled binary named
+ * by CRIO_CREDENTIAL_PROVIDER_BIN, whose permissions are baked in.
+ */
 
 export const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 
@@ -18,10 +22,15 @@ export interface RunCliOptions {
 // A child with another HOME must be told where Deno's module cache is.
 export const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
 
-/** Runs `deno run <permissions> src/main.ts <args>` with a clean environment. */
+/** A compiled binary to test instead of the sources. */
+export const PROVIDER_BIN = Deno.env.get("CRIO_CREDENTIAL_PROVIDER_BIN");
+
+/** Runs the provider with `args` in a clean environment. */
 export async function runCli(args: readonly string[], options: RunCliOptions): Promise<CliResult> {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "--cached-only", ...options.permissions, MAIN, ...args],
+  const command = new Deno.Command(PROVIDER_BIN ?? Deno.execPath(), {
+    args: PROVIDER_BIN === undefined
+      ? ["run", "--no-prompt", "--cached-only", ...options.permissions, MAIN, ...args]
+      : [...args],
     clearEnv: true,
     env: { NO_COLOR: "1", DENO_DIR, ...options.env },
     stdin: options.stdin === undefined ? "null" : "piped",

@@ -48,6 +48,7 @@ export async function skopeoPullSources(root: string, image: string): Promise<Or
   const bare = !image.includes("@") && !/:[\w][\w.-]*$/.test(image.slice(image.lastIndexOf("/")));
   const reference = bare ? `${image}@${ZERO_DIGEST}` : image;
   const script = [
+    "mkdir -p /etc/containers /usr/share/containers",
     'mount --bind "$1/etc/containers" /etc/containers',
     'mount --bind "$1/usr/share/containers" /usr/share/containers',
     'exec timeout 30 skopeo --debug inspect --no-tags --authfile "$1/auth.json" "docker://$2"',
