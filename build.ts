@@ -43,7 +43,18 @@ export interface BuildOptions {
   /** Compile the module graph instead of the bundle (to compare start-up). */
   readonly moduleGraph: boolean;
   readonly stamp: BuildConfig;
+  /**
+   * Also grant this directory, so the test suites can run against the binary
+   * (CRIO_CREDENTIAL_PROVIDER_BIN); never for a release.
+   */
+  readonly testRoot?: string;
 }
+
+/**
+ * A release tarball has no `.git`; `deno task dist` records the commit there.
+ * The file holds `{"gitCommit": "…", "gitCommitDate": "…"}`.
+ */
+export const STAMP_FILE = "build-stamp.json";
 
 async function git(args: string[]): Promise<string | undefined> {
   try {
@@ -71,13 +82,24 @@ export async function lockedDependencies(lockPath = `${ROOT}deno.lock`): Promise
   });
 }
 
+async function recordedStamp(): Promise<{ gitCommit?: string; gitCommitDate?: string }> {
+  try {
+    return JSON.parse(await Deno.readTextFile(`${ROOT}${STAMP_FILE}`));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return {};
+    throw new Error(`Cannot read "${STAMP_FILE}"`, { cause: error });
+  }
+}
+
 /**
- * The build's stamps: flags first, then git, then "unknown"; the build date
- * from `SOURCE_DATE_EPOCH` when set, for reproducible builds.
+ * The build's stamps: flags first, then the release tarball's
+ * `build-stamp.json`, then git, then "unknown"; the build date from
+ * `SOURCE_DATE_EPOCH` when set, for reproducible builds.
  */
 export async function resolveStamp(
   values: Readonly<Record<string, string | undefined>>,
 ): Promise<BuildConfig> {
+  const recorded = await recordedStamp();
   const epoch = Deno.env.get("SOURCE_DATE_EPOCH");
   const buildDate = values["build-date"] ??
     new Date(epoch ? Number(epoch) * 1000 : Date.now()).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -92,8 +114,10 @@ export async function resolveStamp(
   }
   return {
     version: values.version ?? denoJson.version,
-    gitCommit: values["git-commit"] ?? await git(["rev-parse", "HEAD"]) ?? "unknown",
-    gitCommitDate: values["git-commit-date"] ??
+    // A release tarball's record wins over git: it may be unpacked inside another checkout.
+    gitCommit: values["git-commit"] ?? recorded.gitCommit ?? await git(["rev-parse", "HEAD"]) ??
+      "unknown",
+    gitCommitDate: values["git-commit-date"] ?? recorded.gitCommitDate ??
       await git(["log", "-1", "--format=%cI"]) ?? "unknown",
     buildDate,
     dependencies: await lockedDependencies(),
@@ -148,7 +172,10 @@ export function compileArgs(options: BuildOptions, dir: string): string[] {
     "compile",
     "--quiet",
     "--no-check",
-    ...permissionFlags(options.stamp.defaults),
+    ...permissionFlags({
+      ...options.stamp.defaults,
+      ...(options.testRoot === undefined ? {} : { testRoot: options.testRoot }),
+    }),
     `--target=${options.target}`,
     `--output=${options.output}`,
     options.moduleGraph ? `${dir}/src/main.ts` : `${dir}/bundle/main.js`,
@@ -200,6 +227,7 @@ export async function parseBuildArgs(args: readonly string[]): Promise<BuildOpti
     "git-commit",
     "git-commit-date",
     "build-date",
+    "test-root",
     ...Object.keys(DEFAULT_FLAGS),
   ];
   const { values } = parseArgs({
@@ -219,6 +247,7 @@ export async function parseBuildArgs(args: readonly string[]): Promise<BuildOpti
     target: target as typeof TARGETS[number],
     moduleGraph: flags["module-graph"] === true,
     stamp: await resolveStamp(flags as Record<string, string | undefined>),
+    ...(typeof flags["test-root"] === "string" ? { testRoot: flags["test-root"] } : {}),
   };
 }
 

@@ -25,6 +25,11 @@ import type { BuildDefaults } from "./build_config.ts";
 export interface PermissionPaths extends BuildDefaults {
   /** A CA file outside the Kubernetes config directory. */
   readonly caFile?: string;
+  /**
+   * A directory also granted for reading and writing: only for a test build,
+   * whose test suites keep their temporary nodes there.
+   */
+  readonly testRoot?: string;
 }
 
 /**
@@ -50,9 +55,14 @@ export function permissionFlags(paths: PermissionPaths): string[] {
     "/etc/passwd",
     paths.journalSocket,
   ];
+  const write = [paths.authDir, paths.journalSocket];
+  if (paths.testRoot !== undefined) {
+    read.push(paths.testRoot);
+    write.push(paths.testRoot);
+  }
   return [
     `--allow-read=${read.join(",")}`,
-    `--allow-write=${[paths.authDir, paths.journalSocket].join(",")}`,
+    `--allow-write=${write.join(",")}`,
     "--allow-net",
     "--allow-env=HOME,LOG_TOKENS,LOG_STREAM",
     "--allow-sys=uid",

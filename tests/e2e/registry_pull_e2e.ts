@@ -19,7 +19,7 @@ import { crioPull, type PullResult } from "../support/crio_pull.ts";
 import { nodeLayout, runProvider } from "../support/node_layout.ts";
 import { buildTestImage, pushImage, startRegistry } from "../support/registry.ts";
 import type { CliResult } from "../support/run_cli.ts";
-import { withTempDir } from "../support/temp_tree.ts";
+import { makeTempDir, withTempDir } from "../support/temp_tree.ts";
 
 const interfaces = new Set(Deno.networkInterfaces().map((i) => i.name));
 if ([...interfaces].some((name) => name !== "lo")) {
@@ -90,7 +90,7 @@ interface Outcome {
   readonly leftovers: string[];
 }
 
-const root = await Deno.makeTempDir({ prefix: "crio-credential-provider-e2e-" });
+const root = await makeTempDir("crio-credential-provider-e2e-");
 await Deno.mkdir(`${root}/registry`);
 const registry = await startRegistry(`${root}/registry`, USERS);
 const HOST = registry.host;

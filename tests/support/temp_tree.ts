@@ -15,9 +15,23 @@ export async function writeTree(root: string, entries: Record<string, TreeEntry>
   return root;
 }
 
+/**
+ * Where temporary directories go: the system's, or, when testing a compiled
+ * binary, the one test root its baked permissions allow (`build.ts --test-root`).
+ */
+export const TEST_ROOT = Deno.env.get("CRIO_CREDENTIAL_PROVIDER_BIN") === undefined
+  ? undefined
+  : "/tmp/crio-credential-provider-tests";
+
+/** Creates a fresh temporary directory (under {@linkcode TEST_ROOT} when set). */
+export async function makeTempDir(prefix = "crio-credential-provider-test-"): Promise<string> {
+  if (TEST_ROOT !== undefined) await Deno.mkdir(TEST_ROOT, { recursive: true });
+  return await Deno.makeTempDir({ prefix, ...(TEST_ROOT === undefined ? {} : { dir: TEST_ROOT }) });
+}
+
 /** Runs `fn` with a fresh temporary directory and always removes it. */
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "crio-credential-provider-test-" });
+  const dir = await makeTempDir();
   try {
     return await fn(dir);
   } finally {
