@@ -19,6 +19,7 @@
 import { parseArgs } from "node:util";
 import denoJson from "./deno.json" with { type: "json" };
 import { type BuildConfig, type BuildDefaults, STANDARD_DEFAULTS } from "./src/build_config.ts";
+import { lockedPackages } from "./packaging/spdx.ts";
 import { permissionFlags } from "./src/permissions.ts";
 
 const ROOT = new URL(".", import.meta.url).pathname;
@@ -73,13 +74,8 @@ async function git(args: string[]): Promise<string | undefined> {
 
 /** `name version integrity` for each npm package in deno.lock. */
 export async function lockedDependencies(lockPath = `${ROOT}deno.lock`): Promise<string[]> {
-  const lock = JSON.parse(await Deno.readTextFile(lockPath)) as {
-    npm?: Record<string, { integrity?: string }>;
-  };
-  return Object.entries(lock.npm ?? {}).map(([id, entry]) => {
-    const at = id.lastIndexOf("@");
-    return `${id.slice(0, at)} ${id.slice(at + 1)} ${entry.integrity ?? ""}`.trim();
-  });
+  return lockedPackages(JSON.parse(await Deno.readTextFile(lockPath)))
+    .map((p) => `${p.name} ${p.version} ${p.integrity}`.trim());
 }
 
 async function recordedStamp(): Promise<{ gitCommit?: string; gitCommitDate?: string }> {

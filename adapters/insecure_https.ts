@@ -6,6 +6,7 @@
  * @module
  */
 
+import { concatBytes } from "./bytes.ts";
 import type { HttpAnswer } from "./kube_api.ts";
 
 /** Fetches `url` over HTTPS without verifying the server's certificate. */
@@ -27,7 +28,7 @@ export async function insecureGet(
         resolve({
           status: response.statusCode ?? 0,
           statusText: response.statusMessage ?? "",
-          body: new TextDecoder().decode(concat(chunks)),
+          body: new TextDecoder().decode(concatBytes(chunks)),
           retryAfter: (response.headers["retry-after"] as string | undefined) ?? null,
         }));
       response.on("error", reject);
@@ -35,14 +36,4 @@ export async function insecureGet(
     request.on("error", reject);
     request.end();
   });
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }

@@ -8,6 +8,7 @@
  */
 
 import type { LogLevel } from "../domain/ports.ts";
+import { concatBytes } from "./bytes.ts";
 
 /** The standard journal socket. */
 export const JOURNAL_SOCKET = "/run/systemd/journal/socket";
@@ -42,14 +43,7 @@ function field(name: string, value: string): Uint8Array[] {
  * ```
  */
 export function encodeJournalEntry(fields: Record<string, string>): Uint8Array {
-  const parts = Object.entries(fields).flatMap(([name, value]) => field(name, value));
-  const entry = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    entry.set(part, offset);
-    offset += part.length;
-  }
-  return entry;
+  return concatBytes(Object.entries(fields).flatMap(([name, value]) => field(name, value)));
 }
 
 /**

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { concatBytes } from "./bytes.ts";
+
 /** Somewhere to write text. */
 export interface TextSink {
   write(text: string): Promise<void>;
@@ -50,11 +52,5 @@ export async function readStdin(): Promise<string> {
   ) {
     chunks.push(buffer.slice(0, read));
   }
-  const bytes = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return new TextDecoder().decode(bytes);
+  return new TextDecoder().decode(concatBytes(chunks));
 }

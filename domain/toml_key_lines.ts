@@ -138,33 +138,28 @@ class KeyLineScanner {
     if (char === '"' || char === "'") {
       this.#string();
     } else if (char === "[") {
-      this.#advance();
-      for (
-        this.#skipBlank(true);
-        this.#peek() !== "]" && this.#peek() !== "";
-        this.#skipBlank(true)
-      ) {
-        this.#value(path);
-        this.#skipBlank(true);
-        if (this.#peek() === ",") this.#advance();
-      }
-      this.#advance();
+      this.#sequence("]", () => this.#value(path));
     } else if (char === "{") {
-      this.#advance();
-      for (
-        this.#skipBlank(true);
-        this.#peek() !== "}" && this.#peek() !== "";
-        this.#skipBlank(true)
-      ) {
-        this.#keyValue(path);
-        this.#skipBlank(true);
-        if (this.#peek() === ",") this.#advance();
-      }
-      this.#advance();
+      this.#sequence("}", () => this.#keyValue(path));
     } else {
       // Numbers, booleans and date-times (which may contain a space) end at a delimiter.
       while (this.#at < this.#text.length && !/[,\]}\n#]/.test(this.#peek())) this.#advance();
     }
+  }
+
+  /** Reads `item, item, …` up to `close` (arrays and inline tables may span lines). */
+  #sequence(close: string, item: () => void): void {
+    this.#advance();
+    for (
+      this.#skipBlank(true);
+      this.#peek() !== close && this.#peek() !== "";
+      this.#skipBlank(true)
+    ) {
+      item();
+      this.#skipBlank(true);
+      if (this.#peek() === ",") this.#advance();
+    }
+    this.#advance();
   }
 
   /** Reads a basic, literal or multi-line string and returns its raw content. */

@@ -8,6 +8,7 @@
  */
 
 import assert from "node:assert/strict";
+import { authFilePath } from "../../domain/auth_file_path.ts";
 import { assertEquals } from "../support/assert.ts";
 import {
   kubeletRequest,
@@ -34,11 +35,10 @@ const TOKEN = serviceAccountToken("default");
 const USERS = { pusher: "push-pass", myuser: "mypassword", globaluser: "global-pass" };
 const basic = (user: string, password: string) => btoa(`${user}:${password}`);
 
+/** CRI-O derives the same name from upstream's `auth.FilePath`. */
 async function authFileName(image: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(image));
-  return `default-${
-    Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("")
-  }.json`;
+  const path = await authFilePath("/", { namespace: "default", image });
+  return path.slice(1);
 }
 
 function dockerConfigSecret(name: string, auths: Record<string, unknown>): StandInSecret {
