@@ -15,25 +15,15 @@ import {
 } from "../support/api_stand_in.ts";
 import { type NodeLayout, nodeLayout, runProvider } from "../support/node_layout.ts";
 import { withTempDir } from "../support/temp_tree.ts";
-import { openTestJournal } from "../support/test_journal.ts";
-
-const TOKEN = serviceAccountToken("default");
-const IMAGE = "docker.io/library/nginx";
-const FILE = "default-7e59ad64326bc321517fb6fc6586de5ee149178394d9edfa2a877176cdf6fad5.json";
-const RESPONSE =
-  '{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","cacheDuration":"0s"}\n';
-const MIRRORED =
-  '[[registry]]\nlocation = "docker.io"\n[[registry.mirror]]\nlocation = "localhost:5000"\ninsecure = true\n';
-const MY_SECRET: StandInSecret = {
-  name: "my-secret",
-  type: "kubernetes.io/dockerconfigjson",
-  data: {
-    ".dockerconfigjson":
-      '{"auths":{"http://localhost:5000":{"username":"myuser","password":"mypassword","auth":"bXl1c2VyOm15cGFzc3dvcmQ="}}}\n',
-  },
-};
-const W03 =
-  '{\n\t"auths": {\n\t\t"localhost:5000": {\n\t\t\t"auth": "bXl1c2VyOm15cGFzc3dvcmQ="\n\t\t}\n\t}\n}\n';
+import {
+  FILE,
+  IMAGE,
+  MIRRORED,
+  MY_SECRET,
+  RESPONSE,
+  TOKEN,
+  W03,
+} from "../support/provider_fixtures.ts";
 
 interface Scenario {
   readonly files?: Record<string, string>;
@@ -270,96 +260,6 @@ Deno.test("provider keeps the global auth file's entries under the namespace's",
     auths: { "localhost:5000": { auth: "bXl1c2VyOm15cGFzc3dvcmQ=" }, "quay.io": { auth: "cTpx" } },
   });
 });
-
-Deno.test("provider logs upstream's lines to journald with priorities", () =>
-  withTempDir(async (root) => {
-    const node = await nodeLayout(root, { "etc/containers/registries.conf": MIRRORED });
-    const journal = openTestJournal(node.paths.journalSocket);
-    const api = startApiStandIn({ token: TOKEN, secrets: [MY_SECRET] });
-    try {
-      const result = await runProvider(node, kubeletRequest(IMAGE, TOKEN), [
-        `--api-server=${api.url}`,
-      ]);
-      assertEquals(result.code, 0);
-    } finally {
-      await api.close();
-    }
-    for (let i = 0; i < 100 && journal.entries.length < 17; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await journal.close();
-    const authFile = `${node.paths.authDir}/${FILE}`;
-    assertEquals(
-      new Set(journal.entries.map((e) => `${e.PRIORITY} ${e.SYSLOG_IDENTIFIER}`)),
-      new Set(["6 crio-credential-provider"]),
-    );
-    assertEquals(
-      journal.entries.map((e) => e.MESSAGE!.replace(/127\.0\.0\.1:\d+/, "127.0.0.1:PORT")),
-      [
-        "Running credential provider",
-        "Reading from stdin",
-        'Parsed credential provider request for image "docker.io/library/nginx"',
-        "Parsing namespace from request",
-        `Matching mirrors for registry config: ${node.paths.registriesConf}`,
-        'Got mirror(s) for "docker.io/library/nginx": "localhost:5000"',
-        "Getting secrets from namespace: default",
-        "Using API server host: 127.0.0.1:PORT (from --api-server)",
-        `Verifying the API server certificate with CA "${node.paths.caFile}"`,
-        "Got 1 secret(s)",
-        "Parsing secret: my-secret",
-        'Found docker config JSON auth in secret "my-secret" for "http://localhost:5000"',
-        'Checking if mirror "localhost:5000" matches registry "localhost:5000"',
-        'Using mirror auth "localhost:5000" for registry from secret "localhost:5000"',
-        `Wrote auth file to ${authFile} with 1 number of entries`,
-        `Auth file path: ${authFile}`,
-      ],
-    );
-  }));
-
-Deno.test("provider logs failures to journald as errors", () =>
-  withTempDir(async (root) => {
-    const node = await nodeLayout(root, { "etc/containers/registries.conf": MIRRORED });
-    const journal = openTestJournal(node.paths.journalSocket);
-    const result = await runProvider(node, "{");
-    for (let i = 0; i < 100 && journal.entries.length < 3; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await journal.close();
-    assertEquals(result.code, 1);
-    const failure =
-      "Failed to run credential provider: unable to parse credential provider request from stdin: invalid JSON: ";
-    assertEquals(
-      journal.entries.map((
-        e,
-      ) => [e.PRIORITY, e.MESSAGE?.startsWith(failure) ? failure : e.MESSAGE]),
-      [
-        ["6", "Running credential provider"],
-        ["6", "Reading from stdin"],
-        ["3", failure],
-      ],
-    );
-  }));
-
-Deno.test("provider skips, with a warning, user files of a home it may not read", () =>
-  withTempDir(async (root) => {
-    const node = await nodeLayout(root, { "etc/containers/registries.conf": MIRRORED });
-    const api = startApiStandIn({ token: TOKEN, secrets: [MY_SECRET] });
-    try {
-      const result = await runProvider(node, kubeletRequest(IMAGE, TOKEN), [
-        `--api-server=${api.url}`,
-      ], {
-        HOME: "/var/lib/kubelet",
-      });
-      assertEquals([result.code, result.stdout], [0, RESPONSE]);
-      assertEquals(
-        result.stderr,
-        'Not reading user registries configuration under "/var/lib/kubelet/.config/containers": this build may only read the home directory it was built for\n',
-      );
-      assertEquals(await Deno.readTextFile(`${node.paths.authDir}/${FILE}`), W03);
-    } finally {
-      await api.close();
-    }
-  }));
 
 Deno.test("provider prints version information", async (t) => {
   await t.step("provider --version", () =>

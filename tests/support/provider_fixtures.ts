@@ -1,0 +1,27 @@
+/**
+ * The node most black-box tests start from: upstream's S1 scenario, a
+ * registries.conf mirroring docker.io to localhost:5000 and the namespace
+ * secret upstream's own test uses, with the file and answer it yields.
+ *
+ * @module
+ */
+
+import { serviceAccountToken, type StandInSecret } from "./api_stand_in.ts";
+
+export const TOKEN = serviceAccountToken("default");
+export const IMAGE = "docker.io/library/nginx";
+export const FILE = "default-7e59ad64326bc321517fb6fc6586de5ee149178394d9edfa2a877176cdf6fad5.json";
+export const RESPONSE =
+  '{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","cacheDuration":"0s"}\n';
+export const MIRRORED =
+  '[[registry]]\nlocation = "docker.io"\n[[registry.mirror]]\nlocation = "localhost:5000"\ninsecure = true\n';
+export const MY_SECRET: StandInSecret = {
+  name: "my-secret",
+  type: "kubernetes.io/dockerconfigjson",
+  data: {
+    ".dockerconfigjson":
+      '{"auths":{"http://localhost:5000":{"username":"myuser","password":"mypassword","auth":"bXl1c2VyOm15cGFzc3dvcmQ="}}}\n',
+  },
+};
+export const W03 =
+  '{\n\t"auths": {\n\t\t"localhost:5000": {\n\t\t\t"auth": "bXl1c2VyOm15cGFzc3dvcmQ="\n\t\t}\n\t}\n}\n';
