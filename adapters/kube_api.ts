@@ -38,7 +38,8 @@ const SECRET_LIST = z.looseObject({
   items: z.nullish(z.array(z.looseObject({
     metadata: z.looseObject({ name: z.string() }),
     type: z.optional(z.string()),
-    data: z.nullish(z.record(z.string(), z.string())),
+    // Secret data is base64 on the wire; anything else is a malformed answer.
+    data: z.nullish(z.record(z.string(), z.base64())),
   }))),
   metadata: z.optional(z.looseObject({ continue: z.optional(z.string()) })),
 });
@@ -134,7 +135,11 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
               limit: `${pageSize}`,
             });
             if (continueToken) query.set("continue", continueToken);
-            const answer = await getWithRetry(get, `${base}?${query}`, headers, options.signal);
+            const answer = await getWithRetry(get, `${base}?${query}`, {
+              headers,
+              server: connection.server,
+              signal: options.signal,
+            });
             if (answer.status === 401 || answer.status === 403) return answer.status;
             if (answer.status < 200 || answer.status > 299) {
               throw new Error(
@@ -143,28 +148,26 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
                 }: HTTP ${answer.status} ${answer.statusText}${statusMessage(answer.body)}`,
               );
             }
-            const page = SECRET_LIST.safeParse(JSON.parse(answer.body));
-            if (!page.success) {
+            const page = parseSecretList(answer.body);
+            if (page === undefined) {
               throw new Error(
                 `Cannot list secrets from ${JSON.stringify(base)}: unexpected answer`,
               );
             }
-            for (const item of page.data.items ?? []) {
+            for (const item of page.items ?? []) {
               secrets.push({
                 name: item.metadata.name,
                 type: item.type ?? type,
                 data: decodeData(item.data),
               });
             }
-            continueToken = page.data.metadata?.continue;
+            continueToken = page.metadata?.continue;
           } while (continueToken);
           return secrets;
         }));
         const refused = lists.find((list): list is 401 | 403 => typeof list === "number");
         if (refused !== undefined) return { kind: "forbidden", status: refused };
         return { kind: "listed", secrets: lists.flat() as PullSecret[] };
-      } catch (error) {
-        throw describeFailure(error, connection.server, options.signal);
       } finally {
         client?.close();
       }
@@ -172,27 +175,47 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
   };
 }
 
-/** Retries "429 Too Many Requests" as the server asks, within the deadline. */
+/** The page of a secret list, or `undefined` when the body is not one. */
+function parseSecretList(body: string): z.infer<typeof SECRET_LIST> | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const page = SECRET_LIST.safeParse(json);
+  return page.success ? page.data : undefined;
+}
+
+/**
+ * Retries "429 Too Many Requests" as the server asks, within the deadline.
+ * Only transport failures (and the deadline) are reported here; what the
+ * server answers is the caller's to judge.
+ */
 async function getWithRetry(
   get: Get,
   url: string,
-  headers: Record<string, string>,
-  signal: AbortSignal,
+  request: {
+    readonly headers: Record<string, string>;
+    readonly server: string;
+    readonly signal: AbortSignal;
+  },
 ): Promise<HttpAnswer> {
-  for (let attempt = 1;; attempt++) {
-    const answer = await get(url, headers, signal);
-    if (answer.status !== 429 || attempt === 3) return answer;
-    const seconds = Math.min(Number(answer.retryAfter) || 1, 5);
-    await sleep(seconds * 1000, signal);
+  const { headers, signal } = request;
+  try {
+    for (let attempt = 1;; attempt++) {
+      const answer = await get(url, headers, signal);
+      if (answer.status !== 429 || attempt === 3) return answer;
+      const seconds = Math.min(Number(answer.retryAfter) || 1, 5);
+      await sleep(seconds * 1000, signal);
+    }
+  } catch (error) {
+    const target = `Cannot reach the API server ${JSON.stringify(request.server)}`;
+    // The abort reason ("The operation was aborted due to timeout") adds nothing to this.
+    if (signal.aborted) throw new Error(`${target}: the run's deadline passed`);
+    // fetch reports "fetch failed" and keeps the reason (TLS, connection refused…) in its cause.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw new Error(`${target}: ${detail}`, { cause });
   }
-}
-
-function describeFailure(error: unknown, server: string, signal: AbortSignal): Error {
-  const target = `Cannot reach the API server ${JSON.stringify(server)}`;
-  if (signal.aborted) return new Error(`${target}: the run's deadline passed`);
-  if (error instanceof Error && error.message.startsWith("Cannot list secrets")) return error;
-  // fetch reports "fetch failed" and keeps the reason (TLS, connection refused…) in its cause.
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  return new Error(`${target}: ${detail}`, { cause });
 }

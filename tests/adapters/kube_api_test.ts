@@ -146,6 +146,25 @@ Deno.test("listPullSecrets() fails on other errors, naming the target and status
   }
 });
 
+Deno.test("listPullSecrets() fails on an answer that is not a secret list", async (t) => {
+  const unexpected =
+    /^Cannot list secrets from "https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/default\/secrets": unexpected answer$/;
+  const rows: readonly [string, string][] = [
+    ["a body that is not JSON", "<html>proxy error</html>"],
+    ["a list without item names", '{"kind":"SecretList","items":[{"metadata":{}}]}'],
+    [
+      "secret data that is not base64",
+      '{"kind":"SecretList","items":[{"metadata":{"name":"a"},"data":{".dockerconfigjson":"{}"}}]}',
+    ],
+  ];
+  for (const [name, body] of rows) {
+    await t.step(`listPullSecrets() on ${name}`, () =>
+      withStandIn({ body }, async (url) => {
+        await rejectsWith(source(url).listPullSecrets("default", TOKEN), unexpected);
+      }));
+  }
+});
+
 Deno.test("listPullSecrets() retries 429 as the server asks", () =>
   withStandIn({ statuses: [429], secrets: [dockerSecret("a")] }, async (url, requests) => {
     const listing = await source(url).listPullSecrets("default", TOKEN);

@@ -22,6 +22,8 @@ export interface StandInOptions {
   readonly secrets?: readonly StandInSecret[];
   /** Statuses to answer instead of the list, one per request, in order (then normal). */
   readonly statuses?: readonly number[];
+  /** A raw body to answer every authorized request with (status 200), instead of the list. */
+  readonly body?: string;
   /** Delay before every answer. */
   readonly delayMs?: number;
   /** Serve plain HTTP instead of TLS. */
@@ -80,6 +82,9 @@ export function startApiStandIn(options: StandInOptions): StandIn {
     }
     if (request.headers.get("authorization") !== `Bearer ${options.token}`) {
       return Response.json({ kind: "Status", message: "Unauthorized", code: 401 }, { status: 401 });
+    }
+    if (options.body !== undefined) {
+      return new Response(options.body, { headers: { "content-type": "application/json" } });
     }
     const match = /^\/api\/v1\/namespaces\/([^/]+)\/secrets$/.exec(url.pathname);
     if (match === null) return Response.json({ kind: "Status", code: 404 }, { status: 404 });
