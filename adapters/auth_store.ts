@@ -24,11 +24,7 @@ function dirname(path: string): string {
 }
 
 function randomSuffix(): string {
-  return Array.from(
-    crypto.getRandomValues(new Uint8Array(8)),
-    (b) => b.toString(16).padStart(2, "0"),
-  )
-    .join("");
+  return crypto.getRandomValues(new Uint8Array(8)).toHex();
 }
 
 function wrap(action: string, error: unknown): Error {

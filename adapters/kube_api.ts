@@ -74,7 +74,7 @@ function fetchGet(client: Deno.HttpClient | undefined): Get {
 function decodeData(data: Record<string, string> | null | undefined): Record<string, string> {
   const decoded: Record<string, string> = {};
   for (const [key, value] of Object.entries(data ?? {})) {
-    decoded[key] = new TextDecoder().decode(Uint8Array.from(atob(value), (c) => c.charCodeAt(0)));
+    decoded[key] = new TextDecoder().decode(Uint8Array.fromBase64(value));
   }
   return decoded;
 }

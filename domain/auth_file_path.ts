@@ -30,8 +30,7 @@ export async function authFilePath(
   if (pull.namespace === "") throw new TypeError("no namespace provided");
   if (pull.image === "") throw new TypeError("no image ref provided");
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(pull.image));
-  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${dir.replace(/\/+$/, "")}/${pull.namespace}-${hex}.json`;
+  return `${dir.replace(/\/+$/, "")}/${pull.namespace}-${new Uint8Array(digest).toHex()}.json`;
 }
 
 /**

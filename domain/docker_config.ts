@@ -71,10 +71,6 @@ export function parseDockerConfig(text: string, options: { legacy: boolean }): D
 // Go's base64.StdEncoding: the standard alphabet with padding.
 const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-function toBase64(text: string): string {
-  return btoa(Array.from(new TextEncoder().encode(text), (b) => String.fromCharCode(b)).join(""));
-}
-
 /**
  * The credential an entry carries, or why it carries none. As in kubelet,
  * `auth` wins over `username`/`password`; unlike upstream, an entry with only
@@ -96,7 +92,7 @@ export function entryCredential(entry: DockerConfigEntry): Credential | { proble
     if (!atob(entry.auth).includes(":")) return { problem: "its auth value has no user:password" };
     auth = entry.auth;
   } else if (entry.username || entry.password) {
-    auth = toBase64(`${entry.username ?? ""}:${entry.password ?? ""}`);
+    auth = new TextEncoder().encode(`${entry.username ?? ""}:${entry.password ?? ""}`).toBase64();
   } else {
     return { problem: "it has no credentials" };
   }

@@ -75,7 +75,7 @@ export function kubeconfigCluster(text: string, path: string): KubeconfigCluster
 
 function decodeBase64(value: string): Uint8Array {
   try {
-    return Uint8Array.from(atob(value.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+    return Uint8Array.fromBase64(value);
   } catch {
     throw new SyntaxError("certificate-authority-data is not valid base64");
   }

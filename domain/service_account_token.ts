@@ -22,17 +22,14 @@ export class TokenError extends SyntaxError {
 const DNS1123_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 
 function decodeSegment(segment: string, what: string): unknown {
-  // JWT segments are unpadded base64url (RFC 7515).
+  // JWT segments are unpadded base64url (RFC 7515); fromBase64 alone would also
+  // take the padding and whitespace that Go's RawURLEncoding refuses.
   if (!/^[A-Za-z0-9_-]*$/.test(segment) || segment.length % 4 === 1) {
     throw new TokenError(
       `unable to parse JWT token: token is malformed: could not base64 decode ${what}`,
     );
   }
-  const base64 = segment.replaceAll("-", "+").replaceAll("_", "/");
-  const bytes = Uint8Array.from(
-    atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")),
-    (c) => c.charCodeAt(0),
-  );
+  const bytes = Uint8Array.fromBase64(segment, { alphabet: "base64url" });
   try {
     return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {

@@ -89,7 +89,7 @@ async function licenses(lock: unknown): Promise<Map<string, string>> {
 
 async function sha256(path: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return new Uint8Array(digest).toHex();
 }
 
 /** Writes the release artifacts into `out`; returns their names. */

@@ -39,7 +39,7 @@ export function lockedPackages(lock: unknown): LockedPackage[] {
 function sha512Hex(integrity: string): string | undefined {
   const match = /^sha512-([A-Za-z0-9+/=]+)$/.exec(integrity);
   if (match === null) return undefined;
-  return Array.from(atob(match[1]!), (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+  return Uint8Array.fromBase64(match[1]!).toHex();
 }
 
 function spdxId(text: string): string {

@@ -33,7 +33,7 @@ async function run(command: string, args: string[], options: Deno.CommandOptions
 
 async function sha256(path: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return new Uint8Array(digest).toHex();
 }
 
 /** dist's output for the current checkout, made once for the tests below. */
@@ -118,10 +118,7 @@ Deno.test("dist's SBOM describes every locked package", async () => {
     const entry = sbom.packages.find((p: { name: string }) => p.name === name);
     assertEquals(entry.versionInfo, version);
     assertEquals(entry.externalRefs[0].referenceLocator, `pkg:npm/${name}@${version}`);
-    const hex = Array.from(
-      atob(integrity.slice(7)),
-      (c) => c.charCodeAt(0).toString(16).padStart(2, "0"),
-    ).join("");
+    const hex = Uint8Array.fromBase64(integrity.slice(7)).toHex();
     assertEquals(entry.checksums, [{ algorithm: "SHA512", checksumValue: hex }]);
     assert.ok(
       sbom.relationships.some((r: Record<string, string>) =>

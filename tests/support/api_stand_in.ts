@@ -50,7 +50,7 @@ export interface StandIn {
 }
 
 function encode(text: string): string {
-  return btoa(Array.from(new TextEncoder().encode(text), (b) => String.fromCharCode(b)).join(""));
+  return new TextEncoder().encode(text).toBase64();
 }
 
 /** Starts the stand-in on an ephemeral port. */
@@ -134,7 +134,10 @@ export function serviceAccountToken(
   extra: Record<string, unknown> = {},
 ): string {
   const part = (value: unknown) =>
-    btoa(JSON.stringify(value)).replace(/=+$/, "").replaceAll("+", "-").replaceAll("/", "_");
+    new TextEncoder().encode(JSON.stringify(value)).toBase64({
+      alphabet: "base64url",
+      omitPadding: true,
+    });
   return `${part({ alg: "RS256", kid: "test" })}.${
     part({ "kubernetes.io": { namespace, serviceaccount: { name: "default" } }, ...extra })
   }.c2lnbmF0dXJl`;
