@@ -116,9 +116,36 @@ async function dropInPaths(dir: string): Promise<string[]> {
 }
 
 /**
- * Reads the main file (absent when missing) and every drop-in in load order:
- * byte order of file name within a directory, directories in order. A file
- * that vanishes after listing is skipped, as containers/image does.
+ * Reads the files of decided locations: the main file (absent when missing)
+ * and every drop-in in load order, byte order of file name within a
+ * directory, directories in order. A file that vanishes after listing is
+ * skipped, as containers/image does.
+ *
+ * @example
+ * ```ts
+ * import { readRegistriesFiles, registriesLocations } from "./registries_files.ts";
+ * const locations = await registriesLocations({ home: "/root" });
+ * const read = await readRegistriesFiles(locations);
+ * ```
+ * @throws {Error} naming the path when a file or directory cannot be read
+ */
+export async function readRegistriesFiles(
+  locations: RegistriesLocations,
+): Promise<RegistriesRead> {
+  const main = await readSource(locations.main);
+  const dropIns: RegistriesSource[] = [];
+  for (const dir of locations.dropInDirs) {
+    for (const path of await dropInPaths(dir)) {
+      const source = await readSource(path);
+      if (source !== undefined) dropIns.push(source);
+    }
+  }
+  return { locations, ...(main === undefined ? {} : { main }), dropIns };
+}
+
+/**
+ * Decides the locations as {@linkcode registriesLocations} does and reads
+ * them as {@linkcode readRegistriesFiles} does.
  *
  * @example
  * ```ts
@@ -131,14 +158,5 @@ async function dropInPaths(dir: string): Promise<string[]> {
 export async function readRegistriesSources(
   options: RegistriesLocationOptions = {},
 ): Promise<RegistriesRead> {
-  const locations = await registriesLocations(options);
-  const main = await readSource(locations.main);
-  const dropIns: RegistriesSource[] = [];
-  for (const dir of locations.dropInDirs) {
-    for (const path of await dropInPaths(dir)) {
-      const source = await readSource(path);
-      if (source !== undefined) dropIns.push(source);
-    }
-  }
-  return { locations, ...(main === undefined ? {} : { main }), dropIns };
+  return await readRegistriesFiles(await registriesLocations(options));
 }

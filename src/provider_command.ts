@@ -10,7 +10,7 @@ import { createAuthStore } from "../adapters/auth_store.ts";
 import { systemClock } from "../adapters/clock.ts";
 import { openJournal } from "../adapters/journald.ts";
 import { createLogger } from "../adapters/logger.ts";
-import { readRegistriesSources, registriesLocations } from "../adapters/registries_files.ts";
+import { readRegistriesFiles, registriesLocations } from "../adapters/registries_files.ts";
 import { readStdin, type TextSink } from "../adapters/stdio.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
 import { errorChain } from "../domain/error_chain.ts";
@@ -61,17 +61,18 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
       }: this build may only read the home directory it was built for`,
     );
   }
-  const registries = {
+  // Decided once: whether the user's registries.conf exists takes a stat.
+  const registries = await registriesLocations({
     ...(config.registriesConf === undefined ? {} : { confPath: config.registriesConf }),
     ...(config.registriesConfDir === undefined ? {} : { confDirPath: config.registriesConfDir }),
     ...(io.home === undefined ? {} : { home: io.home }),
-  };
+  });
   const deps: ProviderDeps = {
     requests: { read: readStdin },
     responses: io.stdout,
     registries: {
-      mainPath: (await registriesLocations(registries)).main,
-      read: () => readRegistriesSources(registries),
+      mainPath: registries.main,
+      read: () => readRegistriesFiles(registries),
     },
     secrets: {
       // Loaded on first use: most runs (no mirror, no token) never talk to the API,
