@@ -12,6 +12,7 @@
 
 import { isTemporaryAuthFile } from "../domain/auth_file_path.ts";
 import type { AuthStore } from "../domain/ports.ts";
+import { writeAll } from "./bytes.ts";
 
 /** Options for {@linkcode createAuthStore}. */
 export interface AuthStoreOptions {
@@ -72,10 +73,7 @@ async function writeAtomically(path: string, content: string): Promise<void> {
   }
   try {
     try {
-      const bytes = new TextEncoder().encode(content);
-      for (let written = 0; written < bytes.length;) {
-        written += await file.write(bytes.subarray(written));
-      }
+      await writeAll(file, new TextEncoder().encode(content));
     } catch (error) {
       throw wrap("encode auth file", error);
     }

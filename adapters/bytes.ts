@@ -1,5 +1,6 @@
 /**
- * Joining byte chunks read from a stream or socket.
+ * Byte chunks: joining those read from a stream or socket, and writing all
+ * of a buffer to a file or stream that may take it in parts.
  *
  * @module
  */
@@ -21,4 +22,22 @@ export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
     offset += chunk.length;
   }
   return bytes;
+}
+
+/**
+ * Writes every byte: `write` may accept fewer bytes than offered.
+ *
+ * @example
+ * ```ts
+ * import { writeAll } from "./bytes.ts";
+ * await writeAll(Deno.stdout, new TextEncoder().encode("hi\n"));
+ * ```
+ */
+export async function writeAll(
+  writer: { write(bytes: Uint8Array): Promise<number> },
+  bytes: Uint8Array,
+): Promise<void> {
+  for (let written = 0; written < bytes.length;) {
+    written += await writer.write(bytes.subarray(written));
+  }
 }

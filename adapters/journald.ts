@@ -68,9 +68,7 @@ export async function openJournal(
   let connection: Deno.DatagramConn;
   try {
     // An abstract address needs no file and no cleanup; the kernel frees it on exit.
-    const name = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16)).join(
-      "",
-    );
+    const name = crypto.getRandomValues(new Uint8Array(6)).toHex();
     connection = Deno.listenDatagram({
       transport: "unixpacket",
       path: `\0crio-credential-provider-${name}`,

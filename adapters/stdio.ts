@@ -5,7 +5,7 @@
  * @module
  */
 
-import { concatBytes } from "./bytes.ts";
+import { concatBytes, writeAll } from "./bytes.ts";
 
 /** Somewhere to write text. */
 export interface TextSink {
@@ -16,12 +16,7 @@ const encoder = new TextEncoder();
 
 function sink(stream: { write(p: Uint8Array): Promise<number> }): TextSink {
   return {
-    async write(text: string): Promise<void> {
-      const bytes = encoder.encode(text);
-      for (let written = 0; written < bytes.length;) {
-        written += await stream.write(bytes.subarray(written));
-      }
-    },
+    write: (text: string) => writeAll(stream, encoder.encode(text)),
   };
 }
 
