@@ -17,7 +17,6 @@ export interface KubeconfigCluster {
   readonly caData?: string;
   /** `certificate-authority`, resolved against the kubeconfig's directory. */
   readonly caFile?: string;
-  readonly insecureSkipTlsVerify: boolean;
 }
 
 const KUBECONFIG = z.looseObject({
@@ -32,7 +31,6 @@ const KUBECONFIG = z.looseObject({
       server: z.string().check(z.minLength(1)),
       "certificate-authority": z.optional(z.string()),
       "certificate-authority-data": z.optional(z.string()),
-      "insecure-skip-tls-verify": z.optional(z.boolean()),
     }),
   })).check(z.minLength(1)),
 });
@@ -69,7 +67,6 @@ export function kubeconfigCluster(text: string, path: string): KubeconfigCluster
     server: cluster.server,
     ...(caData ? { caData: new TextDecoder().decode(decodeBase64(caData)) } : {}),
     ...(caFile ? { caFile: caFile.startsWith("/") ? caFile : `${dir}/${caFile}` } : {}),
-    insecureSkipTlsVerify: cluster["insecure-skip-tls-verify"] ?? false,
   };
 }
 

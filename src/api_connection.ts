@@ -23,9 +23,10 @@ import type { ProviderConfig } from "./provider_config.ts";
 
 const DEFAULT_SERVER = "localhost:6443";
 
-async function firstKubeconfig(
-  paths: readonly string[],
-): Promise<{ path: string; cluster: KubeconfigCluster } | undefined> {
+/** The first existing kubelet kubeconfig and its cluster. */
+type Kubeconfig = { readonly path: string; readonly cluster: KubeconfigCluster } | undefined;
+
+async function firstKubeconfig(paths: readonly string[]): Promise<Kubeconfig> {
   for (const path of paths) {
     const text = await readTextIfExists(path, "kubeconfig");
     if (text === undefined) continue;
@@ -50,7 +51,7 @@ function hostOf(url: string): string {
 
 async function locateServer(
   config: ProviderConfig,
-  kubeconfig: Awaited<ReturnType<typeof firstKubeconfig>>,
+  loadKubeconfig: () => Promise<Kubeconfig>,
   logger: Logger,
 ): Promise<string> {
   const log = (message: string) => logger.log("info", message);
@@ -59,6 +60,7 @@ async function locateServer(
     log(`Using API server host: ${hostOf(server)} (from --api-server)`);
     return server;
   }
+  const kubeconfig = await loadKubeconfig();
   const envFile = `${config.kubernetesConfigDir}/apiserver-url.env`;
   const next = kubeconfig === undefined
     ? `using default API server host: ${DEFAULT_SERVER}`
@@ -91,23 +93,21 @@ async function locateServer(
 
 async function locateCa(
   config: ProviderConfig,
-  kubeconfig: Awaited<ReturnType<typeof firstKubeconfig>>,
+  loadKubeconfig: () => Promise<Kubeconfig>,
   logger: Logger,
 ): Promise<string> {
-  const candidates: { source: string; read: () => Promise<string | undefined> }[] = [];
+  const verifyingWith = (source: string) =>
+    logger.log("info", `Verifying the API server certificate with CA ${source}`);
   if (config.caFile !== undefined) {
-    const caFile = config.caFile;
-    candidates.push({
-      source: goQuote(caFile),
-      read: async () => {
-        const pem = await readTextIfExists(caFile, "CA file");
-        if (pem === undefined) {
-          throw new Error(`Cannot read CA file ${JSON.stringify(caFile)}: not found`);
-        }
-        return pem;
-      },
-    });
+    const pem = await readTextIfExists(config.caFile, "CA file");
+    if (pem === undefined) {
+      throw new Error(`Cannot read CA file ${JSON.stringify(config.caFile)}: not found`);
+    }
+    verifyingWith(goQuote(config.caFile));
+    return pem;
   }
+  const kubeconfig = await loadKubeconfig();
+  const candidates: { source: string; read: () => Promise<string | undefined> }[] = [];
   if (kubeconfig?.cluster.caData !== undefined) {
     const pem = kubeconfig.cluster.caData;
     candidates.push({
@@ -130,7 +130,7 @@ async function locateCa(
   for (const candidate of candidates) {
     const pem = await candidate.read();
     if (pem === undefined) continue;
-    logger.log("info", `Verifying the API server certificate with CA ${candidate.source}`);
+    verifyingWith(candidate.source);
     return pem;
   }
   throw new Error(
@@ -153,8 +153,10 @@ export async function resolveApiConnection(
   config: ProviderConfig,
   logger: Logger,
 ): Promise<ApiConnection> {
-  const kubeconfig = await firstKubeconfig(config.kubeconfigs);
-  const server = await locateServer(config, kubeconfig, logger);
+  // Read (and YAML-parsed) only when the flags leave a question it answers.
+  let kubeconfig: Promise<Kubeconfig> | undefined;
+  const loadKubeconfig = () => kubeconfig ??= firstKubeconfig(config.kubeconfigs);
+  const server = await locateServer(config, loadKubeconfig, logger);
   if (server.startsWith("http:")) {
     logger.log("warning", `Talking plain HTTP to the loopback API server ${goQuote(server)}`);
     return { server, trust: "plain-http" };
@@ -163,5 +165,5 @@ export async function resolveApiConnection(
     logger.log("warning", "Not verifying the API server certificate (--insecure-skip-tls-verify)");
     return { server, trust: "insecure" };
   }
-  return { server, trust: { caPem: await locateCa(config, kubeconfig, logger) } };
+  return { server, trust: { caPem: await locateCa(config, loadKubeconfig, logger) } };
 }

@@ -27,7 +27,6 @@ Deno.test("kubeconfigCluster() follows the current context", () => {
   assertEquals(kubeconfigCluster(KUBECONFIG, "/etc/kubernetes/kubelet.conf"), {
     server: "https://10.0.0.1:6443",
     caFile: "/etc/kubernetes/pki/ca.crt",
-    insecureSkipTlsVerify: false,
   });
 });
 
@@ -40,7 +39,6 @@ Deno.test("kubeconfigCluster() decodes certificate-authority-data", () => {
   assertEquals(kubeconfigCluster(text, "/var/lib/kubelet/kubeconfig"), {
     server: "https://api:6443",
     caData: pem,
-    insecureSkipTlsVerify: false,
   });
 });
 

@@ -61,6 +61,15 @@ Deno.test("resolveApiConnection() prefers --api-server and --ca-file", async () 
   });
 });
 
+Deno.test("resolveApiConnection() leaves the kubeconfig unread when the flags answer", async () => {
+  // A kubeconfig that cannot be parsed would fail the run if it were read.
+  const result = await resolve(
+    { "kube/kubelet.conf": "clusters: [", "ca.pem": CA },
+    (root) => ["--api-server", "https://flag.example:6443", "--ca-file", `${root}/ca.pem`],
+  );
+  assertEquals(result.connection, { server: "https://flag.example:6443", trust: { caPem: CA } });
+});
+
 Deno.test("resolveApiConnection() reads OpenShift's env file, the CA from the kubeconfig", async () => {
   const result = await resolve({
     "kube/apiserver-url.env":
