@@ -39,8 +39,10 @@ export interface RegistriesRead extends RegistriesSources {
   readonly locations: RegistriesLocations;
 }
 
-const SYSTEM_CONF = "/etc/containers/registries.conf";
-const SYSTEM_CONF_DIR = "/etc/containers/registries.conf.d";
+/** containers/image's system-wide main file. */
+export const SYSTEM_CONF = "/etc/containers/registries.conf";
+/** containers/image's system-wide drop-in directory. */
+export const SYSTEM_CONF_DIR = "/etc/containers/registries.conf.d";
 const USER_CONF = ".config/containers/registries.conf";
 const USER_CONF_DIR = ".config/containers/registries.conf.d";
 

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { JOURNAL_SOCKET } from "../adapters/journald.ts";
+import { SYSTEM_CONF, SYSTEM_CONF_DIR } from "../adapters/registries_files.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 /** Default paths; each has a flag to override it at run time. */
@@ -35,13 +37,13 @@ export interface BuildConfig {
 
 /** The standard locations, shared with CRI-O, kubelet and containers/image. */
 export const STANDARD_DEFAULTS: BuildDefaults = {
-  registriesConf: "/etc/containers/registries.conf",
-  registriesConfDir: "/etc/containers/registries.conf.d",
+  registriesConf: SYSTEM_CONF,
+  registriesConfDir: SYSTEM_CONF_DIR,
   authDir: "/etc/crio/auth",
   globalAuthFile: "/var/lib/kubelet/config.json",
   kubernetesConfigDir: "/etc/kubernetes",
   kubeletKubeconfig: "/var/lib/kubelet/kubeconfig",
-  journalSocket: "/run/systemd/journal/socket",
+  journalSocket: JOURNAL_SOCKET,
   home: "/root",
 };
 
