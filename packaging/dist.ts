@@ -41,9 +41,13 @@ async function run(
   return decoder.decode(output.stdout);
 }
 
-async function denoDir(): Promise<string> {
-  return (JSON.parse(await run(Deno.execPath(), ["info", "--json"])) as { denoDir: string })
-    .denoDir;
+let cachedDenoDir: Promise<string> | undefined;
+
+/** This machine's Deno cache (asked once: it takes a `deno info` process). */
+function denoDir(): Promise<string> {
+  cachedDenoDir ??= run(Deno.execPath(), ["info", "--json"])
+    .then((text) => (JSON.parse(text) as { denoDir: string }).denoDir);
+  return cachedDenoDir;
 }
 
 async function copy(from: string, to: string): Promise<void> {
