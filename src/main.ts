@@ -20,7 +20,7 @@ import type { ProviderCommand } from "./flags.ts";
 import { providerConfig } from "./provider_config.ts";
 import { runProvider } from "./provider_command.ts";
 import { UsageError } from "./usage_error.ts";
-import { formatVersion, versionInfo } from "./version.ts";
+import { formatVersion, formatVersionJson, versionInfo } from "./version.ts";
 
 /**
  * The home directory containers/image would use: `$HOME`, else the account's
@@ -82,7 +82,7 @@ export async function main(args: readonly string[]): Promise<number> {
         await stdout.write(formatVersion(versionInfo()));
         return 0;
       case "version-json":
-        await stdout.write(`${JSON.stringify(versionInfo(), null, 2)}\n`);
+        await stdout.write(formatVersionJson(versionInfo()));
         return 0;
       case "run":
         return await runProvider(parsed.config, {

@@ -268,6 +268,8 @@ Deno.test("provider prints version information", async (t) => {
       assertEquals(result.code, 0);
       assert.match(result.stdout, /^Version: +\d+\.\d+\.\d+\nGitCommit: /);
       assert.match(result.stdout, /\nDenoVersion: +2\.\d+\.\d+\n/);
+      // Upstream's bytes: the last dependency line has no newline.
+      assert.match(result.stdout, /\nDependencies:(?:\n {2}\S[^\n]*)+$/);
     }));
   await t.step("provider -version-json", () =>
     withTempDir(async (root) => {
@@ -276,6 +278,7 @@ Deno.test("provider prints version information", async (t) => {
       const info = JSON.parse(result.stdout);
       assertEquals(typeof info.version, "string");
       assertEquals(Array.isArray(info.dependencies), true);
+      assertEquals(result.stdout, JSON.stringify(info, null, 2)); // W06: no trailing newline
     }));
 });
 
