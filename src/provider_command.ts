@@ -103,7 +103,7 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
         deadline.addEventListener("abort", () => {
           // Give the in-flight step a moment to fail (and clean up) on its own first.
           const timer = setTimeout(
-            () => reject(new Error(`the run did not finish within ${config.timeoutSeconds}s`)),
+            () => reject(new Error(`The run did not finish within ${config.timeoutSeconds}s`)),
             1000,
           );
           Deno.unrefTimer(timer);

@@ -14,6 +14,8 @@ import {
   startApiStandIn,
 } from "../support/api_stand_in.ts";
 import { type NodeLayout, nodeLayout, runProvider } from "../support/node_layout.ts";
+import { runCli } from "../support/run_cli.ts";
+import { permissionFlags } from "../../src/permissions.ts";
 import { withTempDir } from "../support/temp_tree.ts";
 import {
   FILE,
@@ -184,6 +186,22 @@ Deno.test("provider gives up at the deadline and removes a stale file", async ()
     /^Failed to run credential provider: unable to get secrets: Cannot reach the API server "https:\/\/127\.0\.0\.1:\d+": the run's deadline passed\n$/,
   );
 });
+
+Deno.test("provider gives up at the deadline when kubelet's request never ends", () =>
+  withTempDir(async (root) => {
+    const node = await nodeLayout(root, { "etc/containers/registries.conf": MIRRORED });
+    const result = await runCli([...node.flags, "--timeout=0.5"], {
+      permissions: permissionFlags(node.paths),
+      env: { HOME: node.paths.home },
+      stdin: '{"kind":"CredentialProviderRequest",',
+      keepStdinOpen: true,
+    });
+    assertEquals(result, {
+      code: 1,
+      stdout: "",
+      stderr: "Failed to run credential provider: The run did not finish within 0.5s\n",
+    });
+  }));
 
 Deno.test("provider removes a stale file when nothing applies any more", async () => {
   const result = await scenario({

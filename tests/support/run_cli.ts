@@ -17,6 +17,8 @@ export interface RunCliOptions {
   readonly permissions: readonly string[];
   readonly env?: Record<string, string>;
   readonly stdin?: string;
+  /** Leave stdin open after writing it, as a kubelet that never finishes its request would. */
+  readonly keepStdinOpen?: boolean;
 }
 
 // A child with another HOME must be told where Deno's module cache is.
@@ -34,16 +36,19 @@ export async function runCli(args: readonly string[], options: RunCliOptions): P
     clearEnv: true,
     env: { NO_COLOR: "1", DENO_DIR, ...options.env },
     stdin: options.stdin === undefined ? "null" : "piped",
+    // A child waiting on an open stdin must not hang the suite if it never gives up.
+    ...(options.keepStdinOpen ? { signal: AbortSignal.timeout(30_000) } : {}),
     stdout: "piped",
     stderr: "piped",
   });
   const child = command.spawn();
-  if (options.stdin !== undefined) {
-    const writer = child.stdin.getWriter();
+  const writer = options.stdin === undefined ? undefined : child.stdin.getWriter();
+  if (writer !== undefined) {
     await writer.write(new TextEncoder().encode(options.stdin));
-    await writer.close();
+    if (!options.keepStdinOpen) await writer.close();
   }
   const output = await child.output();
+  if (options.keepStdinOpen) await writer?.close().catch(() => {});
   const decoder = new TextDecoder();
   return {
     code: output.code,
