@@ -56,3 +56,35 @@ Deno.test("only src/main.ts exits the process", async () => {
   }
   assertEquals(exiting, ["src/main.ts"]);
 });
+
+/** The first argument of every `new …Error(` given as a string or template literal. */
+function errorMessages(text: string): string[] {
+  const literal = /new \w*Error\(\s*(["'`])((?:\\.|(?!\1)[^\\])*)\1/g;
+  return [...text.matchAll(literal)].map((match) => match[2] ?? "");
+}
+
+Deno.test("error messages follow one style", async (t) => {
+  const files = [
+    ...await sources("domain"),
+    ...await sources("adapters"),
+    ...await sources("src"),
+    ...await sources("packaging"),
+    { path: "build.ts", text: await Deno.readTextFile(`${ROOT}build.ts`) },
+  ];
+  for (const file of files) {
+    const messages = errorMessages(file.text);
+    if (messages.length === 0) continue;
+    await t.step(`${file.path} error messages`, () => {
+      assertEquals(messages.filter((m) => m.trimEnd().endsWith(".")), [], "no trailing period");
+      // domain/ speaks upstream's and containers/image's words, which are details in an
+      // `unable to …: …` chain; the program's own messages start a sentence, a flag name
+      // or an interpolated action.
+      if (file.path.startsWith("domain/")) return;
+      assertEquals(
+        messages.filter((m) => !/^(?:[A-Z]|--|\$\{)/.test(m)),
+        [],
+        "sentence case",
+      );
+    });
+  }
+});
