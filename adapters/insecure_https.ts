@@ -7,14 +7,19 @@
  */
 
 import { concatBytes } from "./bytes.ts";
-import type { HttpAnswer } from "./kube_api.ts";
+import type { GetRequest, HttpAnswer } from "./kube_api.ts";
 
-/** Fetches `url` over HTTPS without verifying the server's certificate. */
-export async function insecureGet(
-  url: string,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-): Promise<HttpAnswer> {
+/**
+ * Fetches `url` over HTTPS without verifying the server's certificate.
+ *
+ * @example
+ * ```ts ignore
+ * import { insecureGet } from "./insecure_https.ts";
+ * const answer = await insecureGet("https://127.0.0.1:6443/api", { headers: {}, signal });
+ * ```
+ */
+export async function insecureGet(url: string, request: GetRequest): Promise<HttpAnswer> {
+  const { headers, signal } = request;
   // Imported here, not at the top: a bundler would hoist a static import of it.
   const { request: httpsRequest } = await import("node:https");
   return await new Promise<HttpAnswer>((resolve, reject) => {

@@ -52,15 +52,18 @@ export interface HttpAnswer {
   readonly retryAfter: string | null;
 }
 
-/** A GET request with headers, bounded by a signal. */
-export type Get = (
-  url: string,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-) => Promise<HttpAnswer>;
+/** What a GET sends besides its URL. */
+export interface GetRequest {
+  readonly headers: Record<string, string>;
+  /** Aborts the request (the run's deadline). */
+  readonly signal: AbortSignal;
+}
+
+/** A GET request, read whole. */
+export type Get = (url: string, request: GetRequest) => Promise<HttpAnswer>;
 
 function fetchGet(client: Deno.HttpClient | undefined): Get {
-  return async (url, headers, signal) => {
+  return async (url, { headers, signal }) => {
     const response = await fetch(url, { headers, signal, ...(client ? { client } : {}) });
     return {
       status: response.status,
@@ -195,16 +198,12 @@ function parseSecretList(body: string): z.infer<typeof SECRET_LIST> | undefined 
 async function getWithRetry(
   get: Get,
   url: string,
-  request: {
-    readonly headers: Record<string, string>;
-    readonly server: string;
-    readonly signal: AbortSignal;
-  },
+  request: GetRequest & { readonly server: string },
 ): Promise<HttpAnswer> {
-  const { headers, signal } = request;
+  const { signal } = request;
   try {
     for (let attempt = 1;; attempt++) {
-      const answer = await get(url, headers, signal);
+      const answer = await get(url, request);
       if (answer.status !== 429 || attempt === 3) return answer;
       const seconds = Math.min(Number(answer.retryAfter) || 1, 5);
       await sleep(seconds * 1000, signal);

@@ -60,7 +60,7 @@ await withTempDir(async (root) => {
     heading("kubelet's request on stdin");
     console.log(mask(request).trimEnd());
 
-    const result = await runProvider(node, request, [`--api-server=${api.url}`]);
+    const result = await runProvider(node, request, { args: [`--api-server=${api.url}`] });
     for (
       let i = 0;
       i < 100 && !journal.entries.some((e) => /Auth file path|Failed/.test(e.MESSAGE ?? ""));

@@ -158,11 +158,9 @@ Deno.test("provideCredentials() S3: no registries configuration at all", async (
 
 Deno.test("provideCredentials() answers the request's API version", async () => {
   const f = fakes({
-    stdin: kubeletRequest(
-      "docker.io/library/nginx",
-      undefined,
-      "credentialprovider.kubelet.k8s.io/v1beta1",
-    ),
+    stdin: kubeletRequest("docker.io/library/nginx", undefined, {
+      apiVersion: "credentialprovider.kubelet.k8s.io/v1beta1",
+    }),
   });
   await provideCredentials(f.deps, { authDir: AUTH_DIR });
   assertEquals(f.responses, [RESPONSE.replace("/v1", "/v1beta1")]);

@@ -92,7 +92,9 @@ Deno.test({
             const consuming = consumer(node.paths.authDir);
             const results = await Promise.all(
               Array.from({ length: RUNS }, (_, i) =>
-                runProvider(node, kubeletRequest(imageOf(i), TOKEN), [`--api-server=${api.url}`])),
+                runProvider(node, kubeletRequest(imageOf(i), TOKEN), {
+                  args: [`--api-server=${api.url}`],
+                })),
             );
             await consuming.stop();
             assertEquals(

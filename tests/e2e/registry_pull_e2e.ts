@@ -97,7 +97,10 @@ const HOST = registry.host;
 await Deno.mkdir(`${root}/image`);
 const image = await buildTestImage(`${root}/image`);
 for (const repository of ["library/nginx", "team/nginx", "cache/library/nginx"]) {
-  await pushImage(image, `${HOST}/${repository}:latest`, `pusher:${USERS.pusher}`);
+  await pushImage(image, {
+    reference: `${HOST}/${repository}:latest`,
+    credentials: `pusher:${USERS.pusher}`,
+  });
 }
 const MIRRORED =
   `[[registry]]\nlocation = "docker.io"\n[[registry.mirror]]\nlocation = "${HOST}"\ninsecure = true\n`;
@@ -120,9 +123,9 @@ async function scenario(s: Scenario): Promise<Outcome> {
     const api = startApiStandIn({ token: TOKEN, secrets: [...s.secrets] });
     const logBefore = (await registry.log()).length;
     try {
-      const provider = await runProvider(node, kubeletRequest(s.kubeletImage, TOKEN), [
-        `--api-server=${api.url}`,
-      ]);
+      const provider = await runProvider(node, kubeletRequest(s.kubeletImage, TOKEN), {
+        args: [`--api-server=${api.url}`],
+      });
       const name = await authFileName(s.kubeletImage);
       const text = await Deno.readTextFile(`${node.paths.authDir}/${name}`).catch(() => undefined);
       await Deno.mkdir(node.paths.authDir, { recursive: true, mode: 0o700 });

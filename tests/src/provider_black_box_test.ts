@@ -14,8 +14,6 @@ import {
   startApiStandIn,
 } from "../support/api_stand_in.ts";
 import { type NodeLayout, nodeLayout, runProvider } from "../support/node_layout.ts";
-import { runCli } from "../support/run_cli.ts";
-import { permissionFlags } from "../../src/permissions.ts";
 import { withTempDir } from "../support/temp_tree.ts";
 import {
   FILE,
@@ -54,10 +52,9 @@ async function scenario(options: Scenario) {
     await options.before?.(node);
     const api = startApiStandIn({ token: TOKEN, secrets: [MY_SECRET], ...options.api });
     try {
-      const result = await runProvider(node, options.stdin ?? kubeletRequest(IMAGE, TOKEN), [
-        `--api-server=${api.url}`,
-        ...(options.args ?? []),
-      ]);
+      const result = await runProvider(node, options.stdin ?? kubeletRequest(IMAGE, TOKEN), {
+        args: [`--api-server=${api.url}`, ...(options.args ?? [])],
+      });
       const authFile = `${node.paths.authDir}/${FILE}`;
       const written = await Deno.readTextFile(authFile).catch(() => undefined);
       const leftovers = (await listDir(node.paths.authDir)).filter((name) => name !== FILE);
@@ -80,7 +77,7 @@ Deno.test("provider writes a private file into a private directory", () =>
     const node = await nodeLayout(root, { "etc/containers/registries.conf": MIRRORED });
     const api = startApiStandIn({ token: TOKEN, secrets: [MY_SECRET] });
     try {
-      await runProvider(node, kubeletRequest(IMAGE, TOKEN), [`--api-server=${api.url}`]);
+      await runProvider(node, kubeletRequest(IMAGE, TOKEN), { args: [`--api-server=${api.url}`] });
     } finally {
       await api.close();
     }
@@ -190,10 +187,8 @@ Deno.test("provider gives up at the deadline and removes a stale file", async ()
 Deno.test("provider gives up at the deadline when kubelet's request never ends", () =>
   withTempDir(async (root) => {
     const node = await nodeLayout(root, { "etc/containers/registries.conf": MIRRORED });
-    const result = await runCli([...node.flags, "--timeout=0.5"], {
-      permissions: permissionFlags(node.paths),
-      env: { HOME: node.paths.home },
-      stdin: '{"kind":"CredentialProviderRequest",',
+    const result = await runProvider(node, '{"kind":"CredentialProviderRequest",', {
+      args: ["--timeout=0.5"],
       keepStdinOpen: true,
     });
     assertEquals(result, {
@@ -282,7 +277,7 @@ Deno.test("provider keeps the global auth file's entries under the namespace's",
 Deno.test("provider prints version information", async (t) => {
   await t.step("provider --version", () =>
     withTempDir(async (root) => {
-      const result = await runProvider(await nodeLayout(root), "", ["--version"]);
+      const result = await runProvider(await nodeLayout(root), "", { args: ["--version"] });
       assertEquals(result.code, 0);
       assert.match(result.stdout, /^Version: +\d+\.\d+\.\d+\nGitCommit: /);
       assert.match(result.stdout, /\nDenoVersion: +2\.\d+\.\d+\n/);
@@ -291,7 +286,7 @@ Deno.test("provider prints version information", async (t) => {
     }));
   await t.step("provider -version-json", () =>
     withTempDir(async (root) => {
-      const result = await runProvider(await nodeLayout(root), "", ["-version-json"]);
+      const result = await runProvider(await nodeLayout(root), "", { args: ["-version-json"] });
       assertEquals(result.code, 0);
       const info = JSON.parse(result.stdout);
       assertEquals(typeof info.version, "string");
@@ -302,7 +297,7 @@ Deno.test("provider prints version information", async (t) => {
 
 Deno.test("provider exits 2 with usage on unknown flags", () =>
   withTempDir(async (root) => {
-    const result = await runProvider(await nodeLayout(root), "", ["--bogus"]);
+    const result = await runProvider(await nodeLayout(root), "", { args: ["--bogus"] });
     assertEquals([result.code, result.stdout], [2, ""]);
     assert.ok(result.stderr.startsWith("Unknown option '--bogus'"), result.stderr);
     assert.ok(result.stderr.includes("Usage: crio-credential-provider"), result.stderr);

@@ -24,9 +24,9 @@ Deno.test("provider logs upstream's lines to journald with priorities", () =>
     const journal = openTestJournal(node.paths.journalSocket);
     const api = startApiStandIn({ token: TOKEN, secrets: [MY_SECRET] });
     try {
-      const result = await runProvider(node, kubeletRequest(IMAGE, TOKEN), [
-        `--api-server=${api.url}`,
-      ]);
+      const result = await runProvider(node, kubeletRequest(IMAGE, TOKEN), {
+        args: [`--api-server=${api.url}`],
+      });
       assertEquals(result.code, 0);
     } finally {
       await api.close();
@@ -92,10 +92,9 @@ Deno.test("provider skips, with a warning, user files of a home it may not read"
     const node = await nodeLayout(root, { "etc/containers/registries.conf": MIRRORED });
     const api = startApiStandIn({ token: TOKEN, secrets: [MY_SECRET] });
     try {
-      const result = await runProvider(node, kubeletRequest(IMAGE, TOKEN), [
-        `--api-server=${api.url}`,
-      ], {
-        HOME: "/var/lib/kubelet",
+      const result = await runProvider(node, kubeletRequest(IMAGE, TOKEN), {
+        args: [`--api-server=${api.url}`],
+        env: { HOME: "/var/lib/kubelet" },
       });
       assertEquals([result.code, result.stdout], [0, RESPONSE]);
       assertEquals(

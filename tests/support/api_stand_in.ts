@@ -147,12 +147,12 @@ export function serviceAccountToken(
 export function kubeletRequest(
   image: string,
   token?: string,
-  apiVersion = "credentialprovider.kubelet.k8s.io/v1",
+  options: { readonly apiVersion?: string } = {},
 ): string {
   return `${
     JSON.stringify({
       kind: "CredentialProviderRequest",
-      apiVersion,
+      apiVersion: options.apiVersion ?? "credentialprovider.kubelet.k8s.io/v1",
       image,
       ...(token === undefined ? {} : { serviceAccountToken: token }),
     })

@@ -52,16 +52,26 @@ export async function nodeLayout(
   return { root, paths, flags };
 }
 
+/** Options for {@linkcode runProvider}. */
+export interface RunProviderOptions {
+  /** Flags after the layout's own. */
+  readonly args?: readonly string[];
+  /** Environment over `HOME` of the layout. */
+  readonly env?: Record<string, string>;
+  /** Leave stdin open, as a kubelet that never finishes its request would. */
+  readonly keepStdinOpen?: boolean;
+}
+
 /** Runs the provider against the layout, with `stdin` as kubelet's request. */
 export async function runProvider(
   node: NodeLayout,
   stdin: string,
-  args: readonly string[] = [],
-  env: Record<string, string> = {},
+  options: RunProviderOptions = {},
 ): Promise<CliResult> {
-  return await runCli([...node.flags, ...args], {
+  return await runCli([...node.flags, ...(options.args ?? [])], {
     permissions: permissionFlags(node.paths),
-    env: { HOME: node.paths.home, ...env },
+    env: { HOME: node.paths.home, ...options.env },
     stdin,
+    ...(options.keepStdinOpen ? { keepStdinOpen: true } : {}),
   });
 }

@@ -45,8 +45,8 @@ export function freePort(): number {
 export async function startRegistry(
   dir: string,
   users: Record<string, string>,
-  port = freePort(),
 ): Promise<TestRegistry> {
+  const port = freePort();
   let htpasswd = "";
   for (const [user, password] of Object.entries(users)) {
     htpasswd += await run("htpasswd", ["-Bbn", user, password]);
@@ -106,18 +106,17 @@ export async function buildTestImage(dir: string): Promise<string> {
   return `oci:${layout}:latest`;
 }
 
-/** Pushes `source` to `destination` (a `host/repo:tag`) as `user`. */
+/** Pushes `source` to `destination` (a `host/repo:tag`) with `user:password` credentials. */
 export async function pushImage(
   source: string,
-  destination: string,
-  credentials: string,
+  destination: { readonly reference: string; readonly credentials: string },
 ): Promise<void> {
   await run("skopeo", [
     "copy",
     "--quiet",
-    `--dest-creds=${credentials}`,
+    `--dest-creds=${destination.credentials}`,
     "--dest-tls-verify=false",
     source,
-    `docker://${destination}`,
+    `docker://${destination.reference}`,
   ]);
 }
