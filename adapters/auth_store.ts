@@ -11,6 +11,7 @@
  */
 
 import { isTemporaryAuthFile } from "../domain/auth_file_path.ts";
+import { DeadlineError } from "../domain/deadline.ts";
 import type { AuthStore } from "../domain/ports.ts";
 import { writeAll } from "./bytes.ts";
 
@@ -18,6 +19,12 @@ import { writeAll } from "./bytes.ts";
 export interface AuthStoreOptions {
   /** The user that must own the auth directory (normally the process's uid). */
   readonly owner?: number;
+  /**
+   * The run's deadline. Once it has passed, a write in flight removes its
+   * temporary file and never renames it into place: the core has removed (or
+   * is removing) the target, and a late rename would bring credentials back.
+   */
+  readonly deadline?: AbortSignal;
 }
 
 function dirname(path: string): string {
@@ -62,7 +69,12 @@ async function ensurePrivateDir(dir: string, owner: number | undefined): Promise
   }
 }
 
-async function writeAtomically(path: string, content: string): Promise<void> {
+async function writeAtomically(
+  path: string,
+  content: string,
+  deadline: AbortSignal | undefined,
+): Promise<void> {
+  if (deadline?.aborted) throw new DeadlineError();
   const dir = dirname(path);
   const temporary = `${dir}/.auth-${randomSuffix()}.tmp`;
   let file: Deno.FsFile;
@@ -71,6 +83,16 @@ async function writeAtomically(path: string, content: string): Promise<void> {
   } catch (error) {
     throw wrap("create temp auth file", error);
   }
+  // If the deadline passes while a write or fsync blocks, the process may exit before that
+  // step returns: the temporary file (which holds credentials) goes at once.
+  const dropTemporary = () => {
+    try {
+      Deno.removeSync(temporary);
+    } catch {
+      // already gone
+    }
+  };
+  deadline?.addEventListener("abort", dropTemporary, { once: true });
   try {
     try {
       await writeAll(file, new TextEncoder().encode(content));
@@ -84,14 +106,20 @@ async function writeAtomically(path: string, content: string): Promise<void> {
     } finally {
       file.close();
     }
+    // Checked and renamed without yielding, so no deadline can pass in between: after the
+    // deadline no rename starts, and one that happened before is seen by the core's cleanup.
+    if (deadline?.aborted) throw new DeadlineError();
     try {
-      await Deno.rename(temporary, path);
+      // deno-lint-ignore no-sync-fn-in-async-fn -- the check above and the rename must not be split
+      Deno.renameSync(temporary, path);
     } catch (error) {
       throw wrap("rename temp auth file", error);
     }
   } catch (error) {
     await Deno.remove(temporary).catch(() => {});
     throw error;
+  } finally {
+    deadline?.removeEventListener("abort", dropTemporary);
   }
   // Make the rename itself durable, so a crash cannot bring back an older file.
   const directory = await Deno.open(dir, { read: true });
@@ -120,7 +148,7 @@ export function createAuthStore(options: AuthStoreOptions = {}): AuthStore {
       } catch (error) {
         throw wrap(`ensure auth dir ${JSON.stringify(dirname(path))}`, error);
       }
-      await writeAtomically(path, content);
+      await writeAtomically(path, content, options.deadline);
     },
 
     async remove(path: string): Promise<boolean> {

@@ -1,13 +1,15 @@
 /**
  * GET without certificate verification, for `--insecure-skip-tls-verify`
  * only (upstream's behaviour, kept as an explicit, logged opt-out). fetch
- * cannot skip verification per client, so this uses Node's HTTPS client.
+ * cannot skip verification per client, so this uses Node's HTTPS client,
+ * with the same limits as every other request: no redirect is followed
+ * (Node's client never follows one) and the body is bounded.
  *
  * @module
  */
 
 import { concatBytes } from "./bytes.ts";
-import type { GetRequest, HttpAnswer } from "./kube_api.ts";
+import { BodyTooLargeError, type GetRequest, type HttpAnswer } from "./http_get.ts";
 
 /**
  * Fetches `url` over HTTPS without verifying the server's certificate.
@@ -15,20 +17,30 @@ import type { GetRequest, HttpAnswer } from "./kube_api.ts";
  * @example
  * ```ts ignore
  * import { insecureGet } from "./insecure_https.ts";
- * const answer = await insecureGet("https://127.0.0.1:6443/api", { headers: {}, signal });
+ * const answer = await insecureGet("https://127.0.0.1:6443/api", { headers: {}, signal, maxBodyBytes: 1 << 20 });
  * ```
+ * @throws {BodyTooLargeError} past `maxBodyBytes`
  */
 export async function insecureGet(url: string, request: GetRequest): Promise<HttpAnswer> {
-  const { headers, signal } = request;
+  const { headers, signal, maxBodyBytes } = request;
   // Imported here, not at the top: a bundler would hoist a static import of it.
   const { request: httpsRequest } = await import("node:https");
   return await new Promise<HttpAnswer>((resolve, reject) => {
     // With verification off no CA matters; an explicit empty list also keeps Node's
     // TLS from loading the system store, which would need another permission.
     const options = { headers, rejectUnauthorized: false, ca: [], signal };
-    const request = httpsRequest(url, options, (response) => {
+    const outgoing = httpsRequest(url, options, (response) => {
       const chunks: Uint8Array[] = [];
-      response.on("data", (chunk: Uint8Array) => chunks.push(chunk));
+      let size = 0;
+      response.on("data", (chunk: Uint8Array) => {
+        size += chunk.byteLength;
+        if (size > maxBodyBytes) {
+          outgoing.destroy();
+          reject(new BodyTooLargeError(maxBodyBytes));
+          return;
+        }
+        chunks.push(chunk);
+      });
       response.on("end", () =>
         resolve({
           status: response.statusCode ?? 0,
@@ -38,7 +50,7 @@ export async function insecureGet(url: string, request: GetRequest): Promise<Htt
         }));
       response.on("error", reject);
     });
-    request.on("error", reject);
-    request.end();
+    outgoing.on("error", reject);
+    outgoing.end();
   });
 }

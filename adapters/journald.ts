@@ -17,6 +17,7 @@ const PRIORITY: Readonly<Record<LogLevel, number>> = { error: 3, warning: 4, inf
 
 /** An open connection to the journal. */
 export interface Journal {
+  /** Sends one record; resolves once the socket took it, rejects when it refused it. */
   send(level: LogLevel, message: string): Promise<void>;
   close(): void;
 }
@@ -84,11 +85,8 @@ export async function openJournal(
         PRIORITY: `${PRIORITY[level]}`,
         SYSLOG_IDENTIFIER: options.identifier,
       });
-      try {
-        await connection.send(entry, address);
-      } catch {
-        // Losing a journal line must never fail a pull; stderr still has the important ones.
-      }
+      // A failure rejects; the logger counts the record as dropped and never fails the pull.
+      await connection.send(entry, address);
     },
     close(): void {
       connection.close();

@@ -3,15 +3,38 @@
  * the pod's own service-account token.
  *
  * One list per secret type (`fieldSelector=type=…`), so Secrets of other
- * types never leave the API server, paged with `limit`/`continue`. TLS is
- * verified against the cluster CA; only an explicit opt-out skips it.
+ * types never leave the API server, sent together and paged with
+ * `limit`/`continue`. Only the configured API server is a source of
+ * credentials: TLS is verified against the cluster CA (only an explicit
+ * opt-out skips it), a redirect is an error and never followed, each answer
+ * is bounded by {@linkcode MAX_ANSWER_BYTES} and all of them together by
+ * {@linkcode MAX_LIST_BYTES}, and a proxy is used only as client-go would
+ * use it.
  *
  * @module
  */
 
 import * as z from "zod/mini";
-import { PULL_SECRET_TYPES } from "../domain/docker_config.ts";
+import { PULL_SECRET_TYPES } from "../domain/pull_secret.ts";
 import type { PullSecret, SecretListing, SecretSource } from "../domain/ports.ts";
+import { fetchGet, type Get, type GetRequest, type HttpAnswer } from "./http_get.ts";
+
+/**
+ * The largest answer accepted: a page of 500 Secrets is under 2 MiB even
+ * with large annotations, and a server that ignores `limit` answers a
+ * namespace of 10,000 pull secrets in about 15 MiB.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/** The most bytes read over all pages of one run. */
+export const MAX_LIST_BYTES = 256 * 1024 * 1024;
+
+/** A proxy to reach the API server through, as decided from the environment. */
+export interface ApiProxy {
+  /** `http://`, `https://` or `socks5://` URL, without credentials. */
+  readonly url: string;
+  readonly basicAuth?: { readonly username: string; readonly password: string };
+}
 
 /** How to reach the API server, decided lazily by the caller (it reads files and logs). */
 export interface ApiConnection {
@@ -22,6 +45,8 @@ export interface ApiConnection {
    * opt-out; `plain-http` for an `http://` loopback server.
    */
   readonly trust: { readonly caPem: string } | "insecure" | "plain-http";
+  /** The proxy to go through; absent for a direct connection. */
+  readonly proxy?: ApiProxy;
 }
 
 /** Options for {@linkcode createSecretSource}. */
@@ -30,8 +55,12 @@ export interface SecretSourceOptions {
   readonly connect: () => Promise<ApiConnection>;
   /** Aborts every request when the run's deadline passes. */
   readonly signal: AbortSignal;
+  /** `User-Agent`, as client-go identifies its users in audit logs. */
+  readonly userAgent: string;
   /** Items per page. @default 500 */
   readonly pageSize?: number;
+  /** The largest answer accepted, in bytes. @default MAX_ANSWER_BYTES */
+  readonly maxAnswerBytes?: number;
 }
 
 const SECRET_LIST = z.looseObject({
@@ -44,36 +73,6 @@ const SECRET_LIST = z.looseObject({
   metadata: z.optional(z.looseObject({ continue: z.optional(z.string()) })),
 });
 
-/** An HTTP answer, read whole. */
-export interface HttpAnswer {
-  readonly status: number;
-  readonly statusText: string;
-  readonly body: string;
-  readonly retryAfter: string | null;
-}
-
-/** What a GET sends besides its URL. */
-export interface GetRequest {
-  readonly headers: Record<string, string>;
-  /** Aborts the request (the run's deadline). */
-  readonly signal: AbortSignal;
-}
-
-/** A GET request, read whole. */
-export type Get = (url: string, request: GetRequest) => Promise<HttpAnswer>;
-
-function fetchGet(client: Deno.HttpClient | undefined): Get {
-  return async (url, { headers, signal }) => {
-    const response = await fetch(url, { headers, signal, ...(client ? { client } : {}) });
-    return {
-      status: response.status,
-      statusText: response.statusText,
-      body: await response.text(),
-      retryAfter: response.headers.get("retry-after"),
-    };
-  };
-}
-
 function decodeData(data: Record<string, string> | null | undefined): Record<string, string> {
   const decoded: Record<string, string> = {};
   for (const [key, value] of Object.entries(data ?? {})) {
@@ -83,12 +82,12 @@ function decodeData(data: Record<string, string> | null | undefined): Record<str
 }
 
 /** The Kubernetes `Status` message of an error answer, if it has one. */
-function statusMessage(body: string): string {
+function statusMessage(body: string): string | undefined {
   try {
     const message = (JSON.parse(body) as { message?: unknown }).message;
-    return typeof message === "string" ? `: ${message}` : "";
+    return typeof message === "string" && message !== "" ? message : undefined;
   } catch {
-    return "";
+    return undefined;
   }
 }
 
@@ -102,13 +101,39 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+async function httpClient(connection: ApiConnection): Promise<
+  { get: Get; close(): void }
+> {
+  if (connection.trust === "insecure") {
+    if (connection.proxy !== undefined) {
+      throw new Error(
+        "Cannot skip TLS verification through a proxy: drop --insecure-skip-tls-verify, " +
+          "or exempt the API server with NO_PROXY",
+      );
+    }
+    // Node's HTTP stack is slow to load; only the explicit opt-out needs it.
+    return { get: (await import("./insecure_https.ts")).insecureGet, close() {} };
+  }
+  const proxy = connection.proxy === undefined ? {} : {
+    proxy: {
+      url: connection.proxy.url,
+      ...(connection.proxy.basicAuth ? { basicAuth: connection.proxy.basicAuth } : {}),
+    },
+  };
+  const caCerts = typeof connection.trust === "string" ? {} : { caCerts: [connection.trust.caPem] };
+  // Always an explicit client: the process's proxy variables are cleared at start, and
+  // what they said is applied here, as client-go applies them.
+  const client = Deno.createHttpClient({ ...caCerts, ...proxy });
+  return { get: fetchGet(client), close: () => client.close() };
+}
+
 /**
  * Lists pull secrets from the Kubernetes API.
  *
  * @example
  * ```ts ignore
  * import { createSecretSource } from "./kube_api.ts";
- * const source = createSecretSource({ connect, signal: AbortSignal.timeout(30_000) });
+ * const source = createSecretSource({ connect, signal: AbortSignal.timeout(30_000), userAgent });
  * const listing = await source.listPullSecrets("default", token);
  * ```
  */
@@ -117,17 +142,18 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
   return {
     async listPullSecrets(namespace: string, token: string): Promise<SecretListing> {
       const connection = await options.connect();
-      const client = typeof connection.trust === "string"
-        ? undefined
-        : Deno.createHttpClient({ caCerts: [connection.trust.caPem] });
-      // Node's HTTP stack is slow to load; only the explicit opt-out needs it.
-      const get = connection.trust === "insecure"
-        ? (await import("./insecure_https.ts")).insecureGet
-        : fetchGet(client);
+      const { get, close } = await httpClient(connection);
       const base = `${connection.server}/api/v1/namespaces/${
         encodeURIComponent(namespace)
       }/secrets`;
-      const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+      const headers = {
+        Authorization: `Bearer ${token}`,
+        Accept: "application/json",
+        "User-Agent": options.userAgent,
+      };
+      let budget = MAX_LIST_BYTES;
+      const fail = (detail: string) =>
+        new Error(`Cannot list secrets from ${JSON.stringify(base)}: ${detail}`);
       try {
         const lists = await Promise.all(PULL_SECRET_TYPES.map(async (type) => {
           const secrets: PullSecret[] = [];
@@ -142,21 +168,27 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
               headers,
               server: connection.server,
               signal: options.signal,
+              maxBodyBytes: Math.min(options.maxAnswerBytes ?? MAX_ANSWER_BYTES, budget),
             });
-            if (answer.status === 401 || answer.status === 403) return answer.status;
+            budget -= answer.body.length;
+            if (answer.status === 401 || answer.status === 403) {
+              const message = statusMessage(answer.body);
+              return { status: answer.status, ...(message ? { message } : {}) } as const;
+            }
+            if (answer.status >= 300 && answer.status <= 399) {
+              throw fail(
+                `the API server answered HTTP ${answer.status} ${answer.statusText}; ` +
+                  "redirects are not followed, only the configured API server is trusted",
+              );
+            }
             if (answer.status < 200 || answer.status > 299) {
-              throw new Error(
-                `Cannot list secrets from ${
-                  JSON.stringify(base)
-                }: HTTP ${answer.status} ${answer.statusText}${statusMessage(answer.body)}`,
+              const message = statusMessage(answer.body);
+              throw fail(
+                `HTTP ${answer.status} ${answer.statusText}${message ? `: ${message}` : ""}`,
               );
             }
             const page = parseSecretList(answer.body);
-            if (page === undefined) {
-              throw new Error(
-                `Cannot list secrets from ${JSON.stringify(base)}: unexpected answer`,
-              );
-            }
+            if (page === undefined) throw fail("unexpected answer");
             for (const item of page.items ?? []) {
               secrets.push({
                 name: item.metadata.name,
@@ -168,11 +200,13 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
           } while (continueToken);
           return secrets;
         }));
-        const refused = lists.find((list): list is 401 | 403 => typeof list === "number");
-        if (refused !== undefined) return { kind: "forbidden", status: refused };
+        const refused = lists.find((list) => !Array.isArray(list));
+        if (refused !== undefined && !Array.isArray(refused)) {
+          return { kind: "refused", ...refused };
+        }
         return { kind: "listed", secrets: lists.flat() as PullSecret[] };
       } finally {
-        client?.close();
+        close();
       }
     },
   };

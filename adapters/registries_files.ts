@@ -15,6 +15,7 @@
  */
 
 import type { RegistriesSource, RegistriesSources } from "../domain/registries_model.ts";
+import { readTextIfExists } from "./text_files.ts";
 
 /** Where to look; every field is optional. */
 export interface RegistriesLocationOptions {
@@ -91,14 +92,8 @@ export async function registriesLocations(
 }
 
 async function readSource(path: string): Promise<RegistriesSource | undefined> {
-  try {
-    return { path, text: await Deno.readTextFile(path) };
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new Error(`Cannot read registries configuration ${JSON.stringify(path)}`, {
-      cause: error,
-    });
-  }
+  const text = await readTextIfExists(path, "registries configuration");
+  return text === undefined ? undefined : { path, text };
 }
 
 async function dropInPaths(dir: string): Promise<string[]> {
@@ -121,7 +116,9 @@ async function dropInPaths(dir: string): Promise<string[]> {
  * Reads the files of decided locations: the main file (absent when missing)
  * and every drop-in in load order, byte order of file name within a
  * directory, directories in order. A file that vanishes after listing is
- * skipped, as containers/image does.
+ * skipped, as containers/image does; anything but a regular file (a FIFO
+ * named `*.conf`, a directory given as the main file) is an error, never a
+ * read that blocks.
  *
  * @example
  * ```ts

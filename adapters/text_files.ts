@@ -1,5 +1,7 @@
 /**
  * Reading small configuration files where "missing" is an expected answer.
+ * Only regular files are read: a FIFO or a device where a file should be
+ * would block the run (or never end), and a directory cannot be read.
  *
  * @module
  */
@@ -12,16 +14,28 @@
  * import { readTextIfExists } from "./text_files.ts";
  * const text = await readTextIfExists("/var/lib/kubelet/config.json");
  * ```
- * @throws {Error} naming `what` and the path for any other failure (permissions, a directory…)
+ * @throws {Error} naming `what` and the path for any other failure (permissions, a directory, a FIFO, a symlink loop…)
  */
 export async function readTextIfExists(
   path: string,
   what = "file",
 ): Promise<string | undefined> {
+  const failed = (cause: unknown) =>
+    new Error(`Cannot read ${what} ${JSON.stringify(path)}`, { cause });
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw failed(error);
+  }
+  if (!info.isFile) {
+    throw new Error(`Cannot read ${what} ${JSON.stringify(path)}: not a regular file`);
+  }
   try {
     return await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new Error(`Cannot read ${what} ${JSON.stringify(path)}`, { cause: error });
+    throw failed(error);
   }
 }

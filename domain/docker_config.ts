@@ -1,149 +1,200 @@
 /**
- * Docker-style credential files: the payloads of Kubernetes pull secrets
- * (`kubernetes.io/dockerconfigjson`, `kubernetes.io/dockercfg`,
- * `kubernetes.io/podmanconfigjson`) and the global `config.json`, and the one
- * rule for what counts as a usable credential.
+ * Docker-style credential files, decoded exactly as kubelet decodes them
+ * (kubernetes `pkg/credentialprovider/config.go`: `DockerConfigJSON`,
+ * `DockerConfig`, `DockerConfigEntry.UnmarshalJSON`, through Go's
+ * `encoding/json`): the payloads of Kubernetes pull secrets
+ * (`kubernetes.io/dockerconfigjson`, `kubernetes.io/dockercfg`, and OpenShift's
+ * `kubernetes.io/podmanconfigjson`) and the global `config.json`.
+ *
+ * Go's rules, each held by a test row: keys match fields exactly, else
+ * case-insensitively; repeated keys are applied in document order (a
+ * repeated map field merges); `null` leaves a string unset and empties a map;
+ * a value of the wrong type rejects the document; `auth` wins over
+ * `username`/`password` and is decoded by {@linkcode decodeAuthField}.
+ * containers/image's `identitytoken`, which kubelet does not read, is kept.
  *
  * @module
  */
 
-import * as z from "zod/mini";
-import { goQuote } from "./go_quote.ts";
-import type { PullSecret } from "./ports.ts";
-import { describeIssues } from "./schema_issues.ts";
+import { decodeAuthField } from "./docker_auth_field.ts";
+import { goJsonField } from "./go_json_fields.ts";
+import { type JsonNode, parseJsonTree } from "./json_document.ts";
+import { redactRegistryKey } from "./log_text.ts";
 
-/** One `auths` entry as found, before any interpretation. */
+/** One `auths` entry as kubelet decodes it. */
 export interface DockerConfigEntry {
   readonly key: string;
-  readonly auth?: string;
-  readonly username?: string;
-  readonly password?: string;
+  /** From `auth` when it is set, else from `username` (UTF-8). */
+  readonly username: Uint8Array;
+  /** From `auth` when it is set, else from `password` (UTF-8). */
+  readonly password: Uint8Array;
+  /** containers/image's `identitytoken`. */
   readonly identitytoken?: string;
 }
 
-/** A usable credential: `auth` is base64 of `user:password`. */
+/** A docker config document: its entries in document order, and its credential helpers. */
+export interface DockerConfig {
+  readonly entries: readonly DockerConfigEntry[];
+  /** containers/image's `credHelpers` (registry → helper), only where asked for. */
+  readonly credHelpers: ReadonlyMap<string, string>;
+}
+
+/** A usable credential: `auth` is padded base64 of `username:password`. */
 export interface Credential {
   readonly auth: string;
   readonly identitytoken?: string;
 }
 
-const ENTRY = z.looseObject({
-  auth: z.optional(z.string()),
-  username: z.optional(z.string()),
-  password: z.optional(z.string()),
-  identitytoken: z.optional(z.string()),
-});
-const ENTRIES = z.record(z.string(), ENTRY);
-const WITH_AUTHS = z.looseObject({ auths: z.optional(ENTRIES) });
+/** A value of the wrong type: Go's `UnmarshalTypeError`, located by field path. */
+function typeError(path: string, node: JsonNode, expected: string): SyntaxError {
+  return new SyntaxError(`${path}: cannot unmarshal ${node.type} into ${expected}`);
+}
+
+/** The members of an object node, in document order. */
+function members(node: JsonNode): [string, JsonNode][] {
+  return (node.children ?? []).map((property) => {
+    const [key, value] = property.children ?? [];
+    return [String(key?.value), value as JsonNode];
+  });
+}
+
+/** A Go string field: a string sets it, `null` leaves it as it was. */
+function stringField(node: JsonNode, path: string, previous: string | undefined) {
+  if (node.type === "null") return previous;
+  if (node.type !== "string") throw typeError(path, node, "a string");
+  return node.value as string;
+}
+
+const ENTRY_FIELDS = ["username", "password", "email", "auth", "identitytoken"] as const;
+type EntryField = typeof ENTRY_FIELDS[number];
+
+function quotedKey(key: string): string {
+  return JSON.stringify(redactRegistryKey(key));
+}
+
+/** `DockerConfigEntry.UnmarshalJSON`: decoded into a fresh value each time. */
+function decodeEntry(key: string, node: JsonNode, path: string): DockerConfigEntry {
+  const fields: Partial<Record<EntryField, string>> = {};
+  if (node.type === "object") {
+    for (const [name, value] of members(node)) {
+      const field = goJsonField(name, ENTRY_FIELDS);
+      if (field === undefined) continue;
+      // kubelet's struct has no identitytoken, so a non-string one must not reject the entry.
+      if (field === "identitytoken" && value.type !== "string") continue;
+      const set = stringField(value, `${path}.${field}`, fields[field]);
+      if (set !== undefined) fields[field] = set;
+    }
+  } else if (node.type !== "null") {
+    throw typeError(path, node, "a docker config entry");
+  }
+  const encoder = new TextEncoder();
+  let username: Uint8Array = encoder.encode(fields.username ?? "");
+  let password: Uint8Array = encoder.encode(fields.password ?? "");
+  if (fields.auth) {
+    try {
+      ({ username, password } = decodeAuthField(fields.auth));
+    } catch (error) {
+      throw new SyntaxError(`${path}.auth: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return {
+    key,
+    username,
+    password,
+    ...(fields.identitytoken ? { identitytoken: fields.identitytoken } : {}),
+  };
+}
+
+/** A Go map of entries: `null` empties it, an object adds to it (a later key replaces). */
+function decodeEntries(node: JsonNode, path: string, into: Map<string, DockerConfigEntry>) {
+  if (node.type === "null") {
+    into.clear();
+    return;
+  }
+  if (node.type !== "object") throw typeError(path, node, "a map of docker config entries");
+  for (const [key, value] of members(node)) {
+    into.set(key, decodeEntry(key, value, `${path}.${quotedKey(key)}`));
+  }
+}
+
+function decodeStringMap(node: JsonNode, path: string, into: Map<string, string>) {
+  if (node.type === "null") {
+    into.clear();
+    return;
+  }
+  if (node.type !== "object") throw typeError(path, node, "a map of strings");
+  for (const [key, value] of members(node)) {
+    into.set(key, stringField(value, `${path}.${quotedKey(key)}`, undefined) ?? "");
+  }
+}
+
+const TOP_FIELDS = ["auths", "HttpHeaders", "credHelpers"] as const;
+
+/** Options for {@linkcode parseDockerConfig}. */
+export interface DockerConfigOptions {
+  /** The legacy `.dockercfg` format: the entries map itself, without `auths`. */
+  readonly legacy: boolean;
+  /** Also read containers/image's `credHelpers` (the global file only). */
+  readonly credHelpers?: boolean;
+}
 
 /**
- * Parses docker config JSON: `{"auths": {…}}`, or the legacy bare map of
- * `.dockercfg`. A missing `auths` is an empty map, as for containers/image.
+ * Decodes a docker config document as kubelet does (`DockerConfigJSON`, or
+ * `DockerConfig` for the legacy format).
  *
  * @example
  * ```ts
  * import { parseDockerConfig } from "./docker_config.ts";
- * parseDockerConfig('{"auths":{"quay.io":{"auth":"dTpw"}}}', { legacy: false });
- * // [{ key: "quay.io", auth: "dTpw" }]
+ * const { entries } = parseDockerConfig('{"AUTHS":{"quay.io":{"auth":"dTpw"}}}', { legacy: false });
+ * new TextDecoder().decode(entries[0]?.username); // "u"
  * ```
- * @throws {SyntaxError} for invalid JSON or entries of the wrong shape
+ * @throws {SyntaxError} for invalid JSON, a value of the wrong type, or an undecodable `auth`; the message names the kind and the place, never the bytes
  */
-export function parseDockerConfig(text: string, options: { legacy: boolean }): DockerConfigEntry[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new SyntaxError((error as Error).message);
+export function parseDockerConfig(text: string, options: DockerConfigOptions): DockerConfig {
+  const root = parseJsonTree(text);
+  const entries = new Map<string, DockerConfigEntry>();
+  const credHelpers = new Map<string, string>();
+  if (options.legacy) {
+    decodeEntries(root, "document", entries);
+  } else if (root.type === "object") {
+    // HttpHeaders is not used, but kubelet rejects a document whose headers are not strings.
+    const headers = new Map<string, string>();
+    for (const [name, value] of members(root)) {
+      const field = goJsonField(name, TOP_FIELDS);
+      if (field === "auths") decodeEntries(value, "auths", entries);
+      else if (field === "HttpHeaders") decodeStringMap(value, "HttpHeaders", headers);
+      else if (field === "credHelpers" && options.credHelpers) {
+        decodeStringMap(value, "credHelpers", credHelpers);
+      }
+    }
+  } else if (root.type !== "null") {
+    throw typeError("document", root, "a docker config");
   }
-  const parsed = options.legacy ? ENTRIES.safeParse(json) : WITH_AUTHS.safeParse(json);
-  if (!parsed.success) throw new SyntaxError(describeIssues(parsed.error, "document"));
-  const entries = (options.legacy ? parsed.data : (parsed.data as { auths?: unknown }).auths) ??
-    {};
-  return Object.entries(entries as Record<string, z.infer<typeof ENTRY>>).map(([key, entry]) => ({
-    key,
-    ...(entry.auth === undefined ? {} : { auth: entry.auth }),
-    ...(entry.username === undefined ? {} : { username: entry.username }),
-    ...(entry.password === undefined ? {} : { password: entry.password }),
-    ...(entry.identitytoken === undefined ? {} : { identitytoken: entry.identitytoken }),
-  }));
+  return { entries: [...entries.values()], credHelpers };
 }
 
-// Go's base64.StdEncoding: the standard alphabet with padding.
-const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 /**
- * The credential an entry carries, or why it carries none. As in kubelet,
- * `auth` wins over `username`/`password`; unlike upstream, an entry with only
- * `username`/`password` is usable and an entry without credentials is never
- * turned into an empty `auth` (which would shadow other credentials).
+ * The credential an entry carries, or why it carries none. Unlike upstream,
+ * an entry without credentials never becomes an empty `auth` (which would
+ * shadow other credentials in containers/image's lookup).
  *
  * @example
  * ```ts
  * import { entryCredential } from "./docker_config.ts";
- * entryCredential({ key: "quay.io", username: "u", password: "p" }); // { auth: "dTpw" }
- * entryCredential({ key: "quay.io" }); // { problem: "it has no credentials" }
+ * const bytes = (s: string) => new TextEncoder().encode(s);
+ * entryCredential({ key: "quay.io", username: bytes("u"), password: bytes("p") }); // { auth: "dTpw" }
+ * entryCredential({ key: "quay.io", username: bytes(""), password: bytes("") });
+ * // { problem: "it has no credentials" }
  * ```
  */
 export function entryCredential(entry: DockerConfigEntry): Credential | { problem: string } {
-  let auth: string;
-  if (entry.auth) {
-    if (!STD_BASE64.test(entry.auth)) return { problem: "its auth value is not valid base64" };
-    // containers/image ignores an auth without "user:password" (and it shadows other keys).
-    if (!atob(entry.auth).includes(":")) return { problem: "its auth value has no user:password" };
-    auth = entry.auth;
-  } else if (entry.username || entry.password) {
-    auth = new TextEncoder().encode(`${entry.username ?? ""}:${entry.password ?? ""}`).toBase64();
-  } else {
+  if (entry.username.length === 0 && entry.password.length === 0) {
     return { problem: "it has no credentials" };
   }
+  const pair = new Uint8Array(entry.username.length + 1 + entry.password.length);
+  pair.set(entry.username);
+  pair[entry.username.length] = 0x3a;
+  pair.set(entry.password, entry.username.length + 1);
+  const auth = pair.toBase64();
   return entry.identitytoken ? { auth, identitytoken: entry.identitytoken } : { auth };
-}
-
-const DATA_KEYS: Readonly<Record<string, { key?: string; legacy: boolean }>> = {
-  "kubernetes.io/dockerconfigjson": { key: ".dockerconfigjson", legacy: false },
-  "kubernetes.io/dockercfg": { key: ".dockercfg", legacy: true },
-  // OpenShift documents podman's auth.json under "auth.json"; accept any single key too.
-  "kubernetes.io/podmanconfigjson": { key: "auth.json", legacy: false },
-};
-
-/** The secret types the provider reads credentials from. */
-export const PULL_SECRET_TYPES: readonly string[] = Object.keys(DATA_KEYS);
-
-/**
- * The entries of a pull secret, or why the secret is skipped (upstream's
- * wording where upstream has the case).
- *
- * @example
- * ```ts
- * import { secretEntries } from "./docker_config.ts";
- * secretEntries({ name: "s", type: "Opaque", data: {} });
- * // { problem: "secret is not a docker config JSON secret" }
- * ```
- */
-export function secretEntries(secret: PullSecret): DockerConfigEntry[] | { problem: string } {
-  const format = DATA_KEYS[secret.type];
-  if (format === undefined) return { problem: "secret is not a docker config JSON secret" };
-  const keys = Object.keys(secret.data);
-  const dataKey = format.key !== undefined && format.key in secret.data
-    ? format.key
-    : secret.type === "kubernetes.io/podmanconfigjson" && keys.length === 1
-    ? keys[0]
-    : undefined;
-  const text = dataKey === undefined ? undefined : secret.data[dataKey];
-  if (text === undefined) {
-    return {
-      problem: `skipping secret ${goQuote(secret.name)} because it does not contain data key ${
-        goQuote(format.key ?? "")
-      }`,
-    };
-  }
-  try {
-    return parseDockerConfig(text, { legacy: format.legacy });
-  } catch (error) {
-    return {
-      problem: `skipping secret ${
-        goQuote(secret.name)
-      } because the docker config JSON is not parsable: ${(error as Error).message}`,
-    };
-  }
 }

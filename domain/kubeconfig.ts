@@ -49,9 +49,10 @@ const KUBECONFIG = z.looseObject({
 export function kubeconfigCluster(text: string, path: string): KubeconfigCluster {
   let document: unknown;
   try {
-    document = parseYaml(text);
+    // No warnings printed (they would reach stderr unfiltered), no source excerpt built.
+    document = parseYaml(text, { logLevel: "error", prettyErrors: false });
   } catch (error) {
-    throw new SyntaxError(`invalid YAML: ${(error as Error).message.split("\n", 1)[0]}`);
+    throw new SyntaxError(`invalid YAML: ${yamlProblem(error, text)}`);
   }
   const parsed = KUBECONFIG.safeParse(document);
   if (!parsed.success) throw new SyntaxError(describeIssues(parsed.error, "kubeconfig"));
@@ -68,6 +69,21 @@ export function kubeconfigCluster(text: string, path: string): KubeconfigCluster
     ...(caData ? { caData: new TextDecoder().decode(decodeBase64(caData)) } : {}),
     ...(caFile ? { caFile: caFile.startsWith("/") ? caFile : `${dir}/${caFile}` } : {}),
   };
+}
+
+/**
+ * A YAML error by its code and position: the library's messages quote the
+ * document, and a kubeconfig holds client keys and tokens.
+ */
+function yamlProblem(error: unknown, text: string): string {
+  const { code, pos } = error as { code?: unknown; pos?: unknown };
+  if (typeof code !== "string") return "cannot be parsed";
+  const offset = Array.isArray(pos) && typeof pos[0] === "number" ? pos[0] : -1;
+  if (offset < 0) return code;
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = offset - (before.lastIndexOf("\n") + 1) + 1;
+  return `${code} at line ${line}, column ${column}`;
 }
 
 function decodeBase64(value: string): Uint8Array {

@@ -7,6 +7,8 @@
 
 import * as z from "zod/mini";
 import { parseNormalizedReference, referenceName } from "./image_reference.ts";
+import { parseJson } from "./json_document.ts";
+import { cutText } from "./log_text.ts";
 import { describeIssues } from "./schema_issues.ts";
 
 /** The API versions kubelet may use; only v1 carries a service-account token. */
@@ -64,9 +66,10 @@ export class RequestError extends SyntaxError {
 export function parseRequest(text: string): CredentialProviderRequest {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJson(text);
   } catch (error) {
-    throw new RequestError(`invalid JSON: ${(error as Error).message}`);
+    // The request carries the pod's token: the message names the place, never the text.
+    throw new RequestError((error as Error).message);
   }
   const parsed = REQUEST.safeParse(json);
   if (!parsed.success) {
@@ -85,7 +88,7 @@ export function parseRequest(text: string): CredentialProviderRequest {
   if (normalized !== image) {
     throw new RequestError(
       `image ${
-        JSON.stringify(image)
+        JSON.stringify(cutText(image))
       } is not a normalized repository name such as "docker.io/library/nginx"`,
     );
   }

@@ -41,10 +41,14 @@ export interface PullSecret {
   readonly data: Readonly<Record<string, string>>;
 }
 
-/** Either the namespace's pull secrets, or a refusal the core treats as "none". */
+/**
+ * Either the namespace's pull secrets, or the API server's refusal: 401 (it
+ * did not accept the token) or 403 (the token may not list secrets), with the
+ * `Status` message, which names the user and the verb.
+ */
 export type SecretListing =
   | { readonly kind: "listed"; readonly secrets: readonly PullSecret[] }
-  | { readonly kind: "forbidden"; readonly status: 401 | 403 };
+  | { readonly kind: "refused"; readonly status: 401 | 403; readonly message?: string };
 
 /** The namespace's registry pull secrets, read with the pod's own token. */
 export interface SecretSource {

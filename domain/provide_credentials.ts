@@ -4,21 +4,26 @@
  *
  * The steps and their log lines follow upstream (so runbooks and log checks
  * keep working); the deliberate differences are upstream's weaknesses fixed:
- * a request without token is a no-op, nothing-to-write is a success, every
- * path that writes nothing or fails removes a stale file for the same pull,
- * and a 401/403 from the API server means "no namespace secrets".
+ * a request without token is a no-op, nothing-to-write is a success, a 403
+ * from the API server means "no namespace secrets", and the run fails closed.
+ * Failing closed means: the request is read and its namespace derived before
+ * anything else can fail, so that every later failure (registries.conf that
+ * cannot be read, a refused token, the deadline passing during a blocking
+ * read or `fsync`) and every run that writes nothing removes a file left by
+ * an earlier run for the same pull, which CRI-O would otherwise use.
  *
  * @module
  */
 
 import { authFilePath } from "./auth_file_path.ts";
-import { encodeAuthFile } from "./auth_file_json.ts";
+import { beforeDeadline } from "./deadline.ts";
 import { errorChain } from "./error_chain.ts";
-import { mergeAuths } from "./auth_merge.ts";
-import { credentialTargets } from "./credential_targets.ts";
-import { parseDockerConfig } from "./docker_config.ts";
 import { goQuote } from "./go_quote.ts";
-import { encodeResponse, parseRequest } from "./kubelet_protocol.ts";
+import {
+  type CredentialProviderRequest,
+  encodeResponse,
+  parseRequest,
+} from "./kubelet_protocol.ts";
 import type {
   AuthStore,
   Clock,
@@ -29,9 +34,10 @@ import type {
   ResponseSink,
   SecretSource,
 } from "./ports.ts";
-import { loadRegistriesConf } from "./registries_conf.ts";
+import { writePullAuthFile } from "./pull_auth_file.ts";
 import type { RegistriesSources } from "./registries_model.ts";
 import { namespaceFromToken } from "./service_account_token.ts";
+import { step } from "./step_error.ts";
 
 /** Every effect the use case needs. */
 export interface ProviderDeps {
@@ -43,6 +49,8 @@ export interface ProviderDeps {
   readonly authStore: AuthStore;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Aborts when the run must end (`--timeout`); every awaited step is raced against it. */
+  readonly deadline: AbortSignal;
 }
 
 /** Settings of one run. */
@@ -60,11 +68,12 @@ export type ProviderOutcome =
   }
   | { readonly kind: "written"; readonly authFile: string; readonly entries: number };
 
-/** Temporary files older than this were left by a killed run. */
-const STALE_TEMPORARY_FILE_MS = 10 * 60 * 1000;
-
-function step(action: string, error: unknown): Error {
-  return new Error(`${action}: ${errorChain(error)}`, { cause: error });
+/** The pull a request is for, once its namespace is known. */
+interface Pull {
+  readonly image: string;
+  readonly namespace: string;
+  readonly token: string;
+  readonly authFile: string;
 }
 
 /**
@@ -75,64 +84,98 @@ function step(action: string, error: unknown): Error {
  * import { provideCredentials } from "./provide_credentials.ts";
  * const outcome = await provideCredentials(deps, { authDir: "/etc/crio/auth" });
  * ```
- * @throws {Error} with upstream's `unable to …` chain on any fault; no response is written then
+ * @throws {Error} with upstream's `unable to …` chain on any fault; no response is written then, and no auth file for the pull is left
  */
 export async function provideCredentials(
   deps: ProviderDeps,
   options: ProviderOptions,
 ): Promise<ProviderOutcome> {
-  const { logger } = deps;
+  const { logger, deadline } = deps;
   const log = (message: string) => logger.log("info", message);
   log("Running credential provider");
-  const registries = await deps.registries.read();
-  if (registries.main === undefined && registries.dropIns.length === 0) {
+  let text: string;
+  try {
+    text = await beforeDeadline(deadline, deps.requests.read());
+  } catch (error) {
+    throw step("unable to parse credential provider request from stdin", error);
+  }
+  // A failure here is reported once the pull is known, so that its stale file goes too.
+  let registries: RegistriesSources | undefined;
+  let registriesError: unknown;
+  try {
+    registries = await beforeDeadline(deadline, deps.registries.read());
+  } catch (error) {
+    registriesError = error;
+  }
+  if (registries?.main === undefined && registries?.dropIns.length === 0) {
     log(`Registries conf path ${goQuote(deps.registries.mainPath)} does not exist, stopping`);
-    const request = await readRequest(deps);
-    await deps.responses.write(encodeResponse(request.apiVersion));
+    const request = parseRequestText(text);
+    // A file written while there was a configuration must not outlive it.
+    const token = request.serviceAccountToken;
+    const pull = token === undefined
+      ? undefined
+      : await pullOf(request.image, token, options).catch(() => undefined);
+    if (pull !== undefined) await removeStale(deps, pull.authFile);
+    await respond(deps, request);
     return { kind: "no-registries-conf" };
   }
   log("Reading from stdin");
-  const request = await readRequest(deps);
+  const request = parseRequestText(text);
   log(`Parsed credential provider request for image ${goQuote(request.image)}`);
   log("Parsing namespace from request");
   if (request.serviceAccountToken === undefined) {
     log("No service account token in the request, will not write any auth file");
-    await deps.responses.write(encodeResponse(request.apiVersion));
+    await respond(deps, request);
     return { kind: "no-token" };
   }
-  let namespace: string;
+  const pull = await pullOf(request.image, request.serviceAccountToken, options);
   try {
-    namespace = namespaceFromToken(request.serviceAccountToken);
-  } catch (error) {
-    throw step("unable to extract namespace", error);
-  }
-  const authFile = await authFilePath(options.authDir, { namespace, image: request.image });
-  try {
-    const outcome = await writeAuthFile(deps, {
-      image: request.image,
-      namespace,
-      token: request.serviceAccountToken,
-      authFile,
+    if (registriesError !== undefined) {
+      throw step(
+        "unable to match mirrors",
+        step("loading registries configuration", registriesError),
+      );
+    }
+    const outcome = await writePullAuthFile(deps, {
+      ...pull,
       authDir: options.authDir,
-      registries,
+      registries: registries!,
     });
-    await deps.responses.write(encodeResponse(request.apiVersion));
+    if (outcome.kind !== "written") await removeStale(deps, pull.authFile);
+    await respond(deps, request);
     return outcome;
   } catch (error) {
     // Fail closed: CRI-O must not use an older file with possibly revoked credentials.
-    await removeStale(deps, authFile);
+    await removeStale(deps, pull.authFile);
     throw error;
   }
 }
 
-async function readRequest(deps: ProviderDeps) {
+function parseRequestText(text: string): CredentialProviderRequest {
   try {
-    return parseRequest(await deps.requests.read());
+    return parseRequest(text);
   } catch (error) {
     throw step("unable to parse credential provider request from stdin", error);
   }
 }
 
+/** The namespace and auth file of a request with a token. */
+async function pullOf(image: string, token: string, options: ProviderOptions): Promise<Pull> {
+  let namespace: string;
+  try {
+    namespace = namespaceFromToken(token);
+  } catch (error) {
+    throw step("unable to extract namespace", error);
+  }
+  const authFile = await authFilePath(options.authDir, { namespace, image });
+  return { image, namespace, token, authFile };
+}
+
+async function respond(deps: ProviderDeps, request: CredentialProviderRequest): Promise<void> {
+  await beforeDeadline(deps.deadline, deps.responses.write(encodeResponse(request.apiVersion)));
+}
+
+/** Removes an earlier run's file for the pull; never throws, the run's own outcome matters more. */
 async function removeStale(deps: ProviderDeps, authFile: string): Promise<void> {
   try {
     if (await deps.authStore.remove(authFile)) {
@@ -140,91 +183,5 @@ async function removeStale(deps: ProviderDeps, authFile: string): Promise<void> 
     }
   } catch (error) {
     deps.logger.log("error", `Unable to remove stale auth file ${authFile}: ${errorChain(error)}`);
-  }
-}
-
-interface Pull {
-  readonly image: string;
-  readonly namespace: string;
-  readonly token: string;
-  readonly authFile: string;
-  readonly authDir: string;
-  readonly registries: RegistriesSources;
-}
-
-async function writeAuthFile(deps: ProviderDeps, pull: Pull): Promise<ProviderOutcome> {
-  const { logger } = deps;
-  const log = (message: string) => logger.log("info", message);
-  try {
-    await deps.authStore.sweep(pull.authDir, deps.clock.now() - STALE_TEMPORARY_FILE_MS);
-  } catch (error) {
-    logger.log("warning", `Unable to sweep temporary auth files: ${errorChain(error)}`);
-  }
-  log(`Matching mirrors for registry config: ${deps.registries.mainPath}`);
-  let targets;
-  try {
-    targets = credentialTargets(loadRegistriesConf(pull.registries), pull.image);
-  } catch (error) {
-    const inner = step("loading registries configuration", error);
-    throw step("unable to match mirrors", inner);
-  }
-  if (targets.mirrors.length === 0) {
-    log("No mirrors found, will not write any auth file");
-    await removeStale(deps, pull.authFile);
-    return { kind: "no-mirrors", authFile: pull.authFile };
-  }
-  log(`Got mirror(s) for ${goQuote(pull.image)}: ${goQuote(targets.mirrors.join(", "))}`);
-  log(`Getting secrets from namespace: ${pull.namespace}`);
-  let listing;
-  try {
-    listing = await deps.secrets.listPullSecrets(pull.namespace, pull.token);
-  } catch (error) {
-    throw step("unable to get secrets", error);
-  }
-  if (listing.kind === "forbidden") {
-    logger.log(
-      "warning",
-      `Not allowed to list secrets in namespace ${
-        goQuote(pull.namespace)
-      } (HTTP ${listing.status}): ` +
-        `grant the pod's service account "get" and "list" on secrets; will not write any auth file`,
-    );
-    await removeStale(deps, pull.authFile);
-    return { kind: "forbidden", authFile: pull.authFile };
-  }
-  log(`Got ${listing.secrets.length} secret(s)`);
-  let global;
-  try {
-    const text = await deps.globalAuth.read();
-    global = text === undefined ? [] : parseGlobal(text, deps.globalAuth.path);
-  } catch (error) {
-    throw step("unable to create auth file", step("unable to read global auth file", error));
-  }
-  const merged = mergeAuths(
-    { image: pull.image, targets: targets.targets, secrets: listing.secrets, global },
-    logger,
-  );
-  if (merged.fromNamespace === 0) {
-    log("No namespace credentials for the mirrors, will not write any auth file");
-    await removeStale(deps, pull.authFile);
-    return { kind: "nothing-to-write", authFile: pull.authFile };
-  }
-  try {
-    await deps.authStore.write(pull.authFile, encodeAuthFile(merged.entries));
-  } catch (error) {
-    throw step("unable to create auth file", step("unable to write namespace auth file", error));
-  }
-  log(`Wrote auth file to ${pull.authFile} with ${merged.entries.size} number of entries`);
-  log(`Auth file path: ${pull.authFile}`);
-  return { kind: "written", authFile: pull.authFile, entries: merged.entries.size };
-}
-
-function parseGlobal(text: string, path: string) {
-  try {
-    return parseDockerConfig(text, { legacy: false });
-  } catch (error) {
-    throw new SyntaxError(`unmarshaling JSON at ${goQuote(path)}: ${errorChain(error)}`, {
-      cause: error,
-    });
   }
 }

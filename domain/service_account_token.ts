@@ -93,3 +93,46 @@ export function namespaceFromToken(token: string): string {
   }
   return namespace;
 }
+
+/** What a token says about where and until when it is valid. */
+export interface TokenValidity {
+  /** The `aud` claim (a string or a list in JWTs), as a list. */
+  readonly audiences: readonly string[];
+  /** The `exp` claim, in epoch seconds. */
+  readonly expiresAt?: number;
+}
+
+/**
+ * The audiences and expiry of a token whose namespace has already been read,
+ * for explaining why the API server refused it. Claims that are missing or
+ * malformed are left out; this never throws.
+ *
+ * @example
+ * ```ts
+ * import { tokenValidity } from "./service_account_token.ts";
+ * const payload = btoa(JSON.stringify({ aud: ["https://kubernetes.default.svc"], exp: 1700000000 }));
+ * tokenValidity(`e30.${payload.replaceAll("=", "")}.sig`);
+ * // { audiences: ["https://kubernetes.default.svc"], expiresAt: 1700000000 }
+ * ```
+ */
+export function tokenValidity(token: string): TokenValidity {
+  let claims: unknown;
+  try {
+    claims = decodeSegment(token.split(".")[1] ?? "", "claim");
+  } catch {
+    return { audiences: [] };
+  }
+  const { aud, exp } = (typeof claims === "object" && claims !== null ? claims : {}) as Record<
+    string,
+    unknown
+  >;
+  const audiences = typeof aud === "string"
+    ? [aud]
+    : Array.isArray(aud)
+    ? aud.filter((a): a is string => typeof a === "string")
+    : [];
+  return {
+    audiences,
+    ...(typeof exp === "number" && Number.isFinite(exp) ? { expiresAt: exp } : {}),
+  };
+}

@@ -7,18 +7,20 @@
  * Trust: `--ca-file`, else the kubeconfig's CA, else `kubelet-ca.crt` or
  * `pki/ca.crt` in the Kubernetes config directory. Without any CA the run
  * fails before the token is sent anywhere, unless verification is explicitly
- * skipped with `--insecure-skip-tls-verify`.
+ * skipped with `--insecure-skip-tls-verify`. Proxy: as client-go, from the
+ * proxy variables kubelet passed (`proxy_for_url.ts`).
  *
  * @module
  */
 
-import type { ApiConnection } from "../adapters/kube_api.ts";
+import type { ApiConnection, ApiProxy } from "../adapters/kube_api.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
 import { apiServerFromEnvFile, apiServerUrl } from "../domain/api_server.ts";
 import type { KubeconfigCluster } from "../domain/kubeconfig.ts";
 import { errorChain } from "../domain/error_chain.ts";
 import { goQuote } from "../domain/go_quote.ts";
 import type { Logger } from "../domain/ports.ts";
+import { type ProxyEnvironment, proxyForUrl } from "../domain/proxy_for_url.ts";
 import type { ProviderConfig } from "./provider_config.ts";
 
 const DEFAULT_SERVER = "localhost:6443";
@@ -145,25 +147,54 @@ async function locateCa(
  * @example
  * ```ts ignore
  * import { resolveApiConnection } from "./api_connection.ts";
- * const connection = await resolveApiConnection(config, logger);
+ * const connection = await resolveApiConnection(config, { logger, proxies: {} });
  * ```
  * @throws {Error} when a source is unusable, or no CA is available
  */
 export async function resolveApiConnection(
   config: ProviderConfig,
-  logger: Logger,
+  options: ConnectionOptions,
 ): Promise<ApiConnection> {
+  const { logger } = options;
   // Read (and YAML-parsed) only when the flags leave a question it answers.
   let kubeconfig: Promise<Kubeconfig> | undefined;
   const loadKubeconfig = () => kubeconfig ??= firstKubeconfig(config.kubeconfigs);
   const server = await locateServer(config, loadKubeconfig, logger);
+  const proxy = apiProxy(server, options);
+  const through = proxy === undefined ? {} : { proxy };
   if (server.startsWith("http:")) {
     logger.log("warning", `Talking plain HTTP to the loopback API server ${goQuote(server)}`);
-    return { server, trust: "plain-http" };
+    return { server, trust: "plain-http", ...through };
   }
   if (config.insecureSkipTlsVerify) {
     logger.log("warning", "Not verifying the API server certificate (--insecure-skip-tls-verify)");
-    return { server, trust: "insecure" };
+    return { server, trust: "insecure", ...through };
   }
-  return { server, trust: { caPem: await locateCa(config, loadKubeconfig, logger) } };
+  return { server, trust: { caPem: await locateCa(config, loadKubeconfig, logger) }, ...through };
+}
+
+/** What {@linkcode resolveApiConnection} needs besides the configuration. */
+export interface ConnectionOptions {
+  readonly logger: Logger;
+  /** The proxy variables kubelet passed (taken out of the environment at start). */
+  readonly proxies: ProxyEnvironment;
+}
+
+/** The proxy client-go would use for `server`, credentials split off the URL. */
+function apiProxy(server: string, options: ConnectionOptions): ApiProxy | undefined {
+  const choice = proxyForUrl(server, options.proxies);
+  if (choice === undefined) return undefined;
+  const { url } = choice;
+  const basicAuth = url.username === "" && url.password === "" ? undefined : {
+    username: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  };
+  const bare = new URL(url);
+  bare.username = "";
+  bare.password = "";
+  options.logger.log(
+    "info",
+    `Reaching the API server through the proxy ${goQuote(bare.href)} (from ${choice.variable})`,
+  );
+  return { url: bare.href, ...(basicAuth ? { basicAuth } : {}) };
 }

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { takeProxyEnvironment } from "../adapters/proxy_environment.ts";
 import { stderr, stdout } from "../adapters/stdio.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
 import { errorChain } from "../domain/error_chain.ts";
@@ -88,6 +89,7 @@ export async function main(args: readonly string[]): Promise<number> {
         return await runProvider(parsed.config, {
           stdout,
           stderr,
+          proxies: takeProxyEnvironment(),
           ...(home === undefined ? { unreadableHome: candidate } : { home }),
           ...(uid === undefined ? {} : { uid }),
         });

@@ -11,15 +11,30 @@
  * - write: the auth directory and the journal socket;
  * - net: unrestricted, because the API server is discovered at run time
  *   (only it is contacted, with TLS verified);
- * - env: HOME, plus the YAML library's two debug switches, which the program
- *   clears at start so they can never print to stdout; sys: the uid (to check
- *   the auth directory's owner);
+ * - env: {@linkcode ENV_VARIABLES}; sys: the uid (to check the auth
+ *   directory's owner);
  * - `--unstable-net` for journald's datagram socket.
  *
  * @module
  */
 
+import { IGNORED_PROXY_VARIABLES } from "../adapters/proxy_environment.ts";
+import { PROXY_VARIABLES } from "../domain/proxy_for_url.ts";
 import type { BuildDefaults } from "./build_config.ts";
+
+/**
+ * The variables the provider reads or clears: HOME, the YAML library's two
+ * debug switches (cleared so they never print to stdout), and the proxy
+ * variables (read, applied as client-go applies them, and cleared so Deno's
+ * own client does not apply them differently).
+ */
+export const ENV_VARIABLES: readonly string[] = [
+  "HOME",
+  "LOG_TOKENS",
+  "LOG_STREAM",
+  ...PROXY_VARIABLES,
+  ...IGNORED_PROXY_VARIABLES,
+];
 
 /** The paths to grant; defaults or a test's temporary paths. */
 export interface PermissionPaths extends BuildDefaults {
@@ -64,7 +79,7 @@ export function permissionFlags(paths: PermissionPaths): string[] {
     `--allow-read=${read.join(",")}`,
     `--allow-write=${write.join(",")}`,
     "--allow-net",
-    "--allow-env=HOME,LOG_TOKENS,LOG_STREAM",
+    `--allow-env=${ENV_VARIABLES.join(",")}`,
     "--allow-sys=uid",
     "--unstable-net",
   ];

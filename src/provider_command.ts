@@ -14,9 +14,11 @@ import { readRegistriesFiles, registriesLocations } from "../adapters/registries
 import { readStdin, type TextSink } from "../adapters/stdio.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
 import { errorChain } from "../domain/error_chain.ts";
+import type { ProxyEnvironment } from "../domain/proxy_for_url.ts";
 import type { ProviderDeps } from "../domain/provide_credentials.ts";
 import { provideCredentials } from "../domain/provide_credentials.ts";
 import type { ProviderConfig } from "./provider_config.ts";
+import { userAgent } from "./version.ts";
 
 /** The process surroundings the command needs. */
 export interface ProviderIo {
@@ -28,6 +30,8 @@ export interface ProviderIo {
   readonly unreadableHome?: string;
   /** The process's uid, which must own the auth directory. */
   readonly uid?: number;
+  /** The proxy variables kubelet passed, taken out of the environment at start. */
+  readonly proxies?: ProxyEnvironment;
 }
 
 /** The identifier journald entries carry. */
@@ -52,6 +56,7 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
     stderrLevel: config.logLevel,
     ...(journal ? { journal } : {}),
   });
+  const deadlineAt = Date.now() + config.timeoutSeconds * 1000;
   const deadline = AbortSignal.timeout(config.timeoutSeconds * 1000);
   if (io.unreadableHome !== undefined) {
     logger.log(
@@ -83,8 +88,9 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
           import("./api_connection.ts"),
         ]);
         return await createSecretSource({
-          connect: () => resolveApiConnection(config, logger),
+          connect: () => resolveApiConnection(config, { logger, proxies: io.proxies ?? {} }),
           signal: deadline,
+          userAgent: userAgent(),
         }).listPullSecrets(namespace, token);
       },
     },
@@ -92,19 +98,21 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
       path: config.globalAuthFile,
       read: () => readTextIfExists(config.globalAuthFile, "global auth file"),
     },
-    authStore: createAuthStore(io.uid === undefined ? {} : { owner: io.uid }),
+    authStore: createAuthStore({ ...(io.uid === undefined ? {} : { owner: io.uid }), deadline }),
     logger,
     clock: systemClock,
+    deadline,
   };
   try {
     await Promise.race([
       provideCredentials(deps, { authDir: config.authDir }),
+      // The core gives up at the deadline and cleans up; this is the backstop for a cleanup
+      // that itself blocks.
       new Promise<never>((_, reject) =>
         deadline.addEventListener("abort", () => {
-          // Give the in-flight step a moment to fail (and clean up) on its own first.
           const timer = setTimeout(
             () => reject(new Error(`The run did not finish within ${config.timeoutSeconds}s`)),
-            1000,
+            BACKSTOP_MS,
           );
           Deno.unrefTimer(timer);
         }, { once: true })
@@ -115,7 +123,15 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
     logger.log("error", `Failed to run credential provider: ${errorChain(error)}`);
     return 1;
   } finally {
-    await logger.flush();
+    // The process exits within a second of the deadline, whatever the journal does.
+    const left = deadlineAt + 1000 - BACKSTOP_MS / 2 - Date.now();
+    await logger.flush({ timeoutMs: Math.max(100, Math.min(FLUSH_MS, left)) });
     journal?.close();
   }
 }
+
+/** How long after the deadline the run is abandoned if the core has not ended it. */
+const BACKSTOP_MS = 500;
+
+/** The longest wait for pending log records before exiting. */
+const FLUSH_MS = 1000;

@@ -34,6 +34,9 @@ export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
 
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error"];
 
+/** The longest timer JavaScript can hold (2^31 - 1 ms), in whole seconds. */
+export const MAX_TIMEOUT_SECONDS = 2147483;
+
 function text(values: FlagValues, flag: string): string | undefined {
   const value = values[flag];
   return typeof value === "string" ? value : undefined;
@@ -59,10 +62,18 @@ function absolute(values: FlagValues, flag: string): string | undefined {
  */
 export function providerConfig(values: FlagValues = {}): ProviderConfig {
   const defaults = BUILD.defaults;
-  const timeoutSeconds = Number(text(values, "timeout") ?? 30);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+  const timeout = text(values, "timeout") ?? "30";
+  const timeoutSeconds = Number(timeout);
+  // Decimal seconds only ("1e3", "0x10" and "Infinity" are typos, not timeouts), and no more
+  // than a timer can hold: a longer one would fire at once.
+  if (
+    !/^[0-9]+(?:\.[0-9]+)?$/.test(timeout) || timeoutSeconds <= 0 ||
+    timeoutSeconds > MAX_TIMEOUT_SECONDS
+  ) {
     throw new UsageError(
-      `--timeout must be a positive number of seconds, got ${JSON.stringify(values.timeout)}`,
+      `--timeout must be a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SECONDS}, got ${
+        JSON.stringify(timeout)
+      }`,
     );
   }
   const logLevel = (text(values, "log-level") ?? "warning") as LogLevel;

@@ -9,6 +9,25 @@ import { BUILD } from "./build_config.ts";
 
 const ARCH: Readonly<Record<string, string>> = { "x86_64": "amd64", "aarch64": "arm64" };
 
+/** Go's name for the platform, e.g. `linux/amd64`. */
+function platform(): string {
+  return `${Deno.build.os}/${ARCH[Deno.build.arch] ?? Deno.build.arch}`;
+}
+
+/**
+ * The `User-Agent` of API requests, as client-go identifies its users in
+ * audit logs: `crio-credential-provider/<version> (<os>/<arch>)`.
+ *
+ * @example
+ * ```ts
+ * import { userAgent } from "./version.ts";
+ * userAgent(); // e.g. "crio-credential-provider/0.1.0 (linux/amd64)"
+ * ```
+ */
+export function userAgent(): string {
+  return `crio-credential-provider/${BUILD.version} (${platform()})`;
+}
+
 /** The version facts of this build and runtime. */
 export function versionInfo(): VersionInfo {
   return {
@@ -19,7 +38,7 @@ export function versionInfo(): VersionInfo {
     denoVersion: Deno.version.deno,
     v8Version: Deno.version.v8,
     typeScriptVersion: Deno.version.typescript,
-    platform: `${Deno.build.os}/${ARCH[Deno.build.arch] ?? Deno.build.arch}`,
+    platform: platform(),
     dependencies: BUILD.dependencies,
   };
 }

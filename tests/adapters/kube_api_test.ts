@@ -6,6 +6,7 @@ import {
   type StandInOptions,
   startApiStandIn,
 } from "../support/api_stand_in.ts";
+import { startConnectProxy } from "../support/connect_proxy.ts";
 
 const TOKEN = serviceAccountToken("default");
 const CA = await Deno.readTextFile(new URL("../testdata/tls/ca.pem", import.meta.url));
@@ -39,16 +40,25 @@ async function rejectsWith(promise: Promise<unknown>, message: RegExp): Promise<
   });
 }
 
+const USER_AGENT = "crio-credential-provider/0.0.0-test (linux/amd64)";
+
 function source(
   server: string,
   trust: ApiConnection["trust"] = { caPem: CA },
   signal = AbortSignal.timeout(10_000),
-  pageSize?: number,
+  options: { pageSize?: number; maxAnswerBytes?: number; proxy?: string } = {},
 ) {
   return createSecretSource({
-    connect: () => Promise.resolve({ server, trust }),
+    connect: () =>
+      Promise.resolve({
+        server,
+        trust,
+        ...(options.proxy ? { proxy: { url: options.proxy } } : {}),
+      }),
     signal,
-    ...(pageSize === undefined ? {} : { pageSize }),
+    userAgent: USER_AGENT,
+    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+    ...(options.maxAnswerBytes === undefined ? {} : { maxAnswerBytes: options.maxAnswerBytes }),
   });
 }
 
@@ -62,7 +72,7 @@ Deno.test("listPullSecrets() lists each pull-secret type with the pod's token, p
       dockerSecret("elsewhere", "other"),
     ],
   }, async (url, requests) => {
-    const listing = await source(url, { caPem: CA }, undefined, 2).listPullSecrets(
+    const listing = await source(url, { caPem: CA }, undefined, { pageSize: 2 }).listPullSecrets(
       "default",
       TOKEN,
     );
@@ -80,6 +90,7 @@ Deno.test("listPullSecrets() lists each pull-secret type with the pod's token, p
       ".dockerconfigjson": '{"auths":{"a.example":{"auth":"dTpw"}}}',
     });
     assertEquals(new Set(requests.map((r) => r.authorization)), new Set([`Bearer ${TOKEN}`]));
+    assertEquals(new Set(requests.map((r) => r.userAgent)), new Set([USER_AGENT]));
     assertEquals(
       new Set(requests.map((r) => r.path)),
       new Set(["/api/v1/namespaces/default/secrets"]),
@@ -99,15 +110,16 @@ Deno.test("listPullSecrets() lists each pull-secret type with the pod's token, p
     );
   }));
 
-Deno.test("listPullSecrets() answers 401 and 403 as forbidden", async (t) => {
+Deno.test("listPullSecrets() answers 401 and 403 as refusals, with the Status message", async (t) => {
   for (const status of [401, 403] as const) {
     await t.step(
       `listPullSecrets() on ${status}`,
       () =>
         withStandIn({ statuses: [status, status, status] }, async (url) => {
           assertEquals(await source(url).listPullSecrets("default", TOKEN), {
-            kind: "forbidden",
+            kind: "refused",
             status,
+            message: `forced ${status}`,
           });
         }),
     );
@@ -117,12 +129,132 @@ Deno.test("listPullSecrets() answers 401 and 403 as forbidden", async (t) => {
     () =>
       withStandIn({ token: "another" }, async (url) => {
         assertEquals(await source(url).listPullSecrets("default", TOKEN), {
-          kind: "forbidden",
+          kind: "refused",
           status: 401,
+          message: "Unauthorized",
         });
       }),
   );
 });
+
+Deno.test("listPullSecrets() trusts only the configured API server", async (t) => {
+  // Another origin that would hand out credentials to anyone who asks.
+  const elsewhere = startApiStandIn({
+    token: TOKEN,
+    plainHttp: true,
+    secrets: [dockerSecret("evil")],
+  });
+  try {
+    for (const status of [301, 302, 303, 307, 308]) {
+      await t.step(`listPullSecrets() refuses a ${status} redirect`, () =>
+        withStandIn({
+          override: (request) =>
+            new Response(null, {
+              status,
+              headers: { location: `${elsewhere.url}${new URL(request.url).pathname}` },
+            }),
+        }, async (url) => {
+          await rejectsWith(
+            source(url).listPullSecrets("default", TOKEN),
+            new RegExp(`: the API server answered HTTP ${status} .*redirects are not followed`),
+          );
+        }));
+    }
+    await t.step("listPullSecrets() sent nothing to the other origin", () => {
+      assertEquals(elsewhere.requests, []);
+    });
+  } finally {
+    await elsewhere.close();
+  }
+});
+
+Deno.test("listPullSecrets() bounds what it reads", async (t) => {
+  const endless = () =>
+    new Response(
+      new ReadableStream({
+        pull(controller) {
+          controller.enqueue(new Uint8Array(64 * 1024).fill(32));
+        },
+      }),
+      { headers: { "content-type": "application/json" } },
+    );
+  await t.step(
+    "listPullSecrets() stops an endless answer at the limit",
+    () =>
+      withStandIn({ override: endless }, async (url) => {
+        await rejectsWith(
+          source(url, { caPem: CA }, undefined, { maxAnswerBytes: 1 << 20 }).listPullSecrets(
+            "default",
+            TOKEN,
+          ),
+          /: the answer is larger than 1048576 bytes$/,
+        );
+      }),
+  );
+  await t.step(
+    "listPullSecrets() counts a compressed answer after decompression",
+    () =>
+      withStandIn({
+        override: () => {
+          const zeros = new Blob([new Uint8Array(8 << 20)]).stream();
+          return new Response(zeros.pipeThrough(new CompressionStream("gzip")), {
+            headers: { "content-type": "application/json", "content-encoding": "gzip" },
+          });
+        },
+      }, async (url) => {
+        await rejectsWith(
+          source(url, { caPem: CA }, undefined, { maxAnswerBytes: 1 << 20 }).listPullSecrets(
+            "default",
+            TOKEN,
+          ),
+          /: the answer is larger than 1048576 bytes$/,
+        );
+      }),
+  );
+  await t.step(
+    "listPullSecrets() stops an endless answer without verification too",
+    () =>
+      withStandIn({ override: endless }, async (url) => {
+        await rejectsWith(
+          source(url, "insecure", undefined, { maxAnswerBytes: 1 << 20 }).listPullSecrets(
+            "default",
+            TOKEN,
+          ),
+          /: the answer is larger than 1048576 bytes$/,
+        );
+      }),
+  );
+});
+
+Deno.test("listPullSecrets() goes through a proxy in a tunnel the proxy cannot read", () =>
+  withStandIn({ secrets: [dockerSecret("a")] }, async (url) => {
+    const proxy = startConnectProxy();
+    try {
+      const listing = await source(url, { caPem: CA }, undefined, { proxy: proxy.url })
+        .listPullSecrets("default", TOKEN);
+      assertEquals(listing.kind === "listed" && listing.secrets.map((s) => s.name), ["a"]);
+      const host = new URL(url).host;
+      assert.ok(proxy.heads.length > 0);
+      for (const head of proxy.heads) {
+        assert.ok(head.startsWith(`CONNECT ${host} HTTP/1.1\r\n`), head);
+        assert.ok(!head.includes(TOKEN), "the proxy saw the token");
+      }
+    } finally {
+      proxy.close();
+    }
+  }));
+
+Deno.test("listPullSecrets() does not skip TLS verification through a proxy", () =>
+  withStandIn({ secrets: [dockerSecret("a")] }, async (url, requests) => {
+    await rejectsWith(
+      source(url, "insecure", undefined, { proxy: "http://127.0.0.3:9" }).listPullSecrets(
+        "default",
+        TOKEN,
+      ),
+      /^Cannot skip TLS verification through a proxy/,
+    );
+    assertEquals(requests, []);
+  }));
 
 Deno.test("listPullSecrets() fails on other errors, naming the target and status", async (t) => {
   const rows: readonly [string, number[], RegExp][] = [

@@ -26,8 +26,9 @@ Deno.test("createLogger() keeps stderr to warnings and errors by default", async
   logger.log("warning", "w");
   logger.log("error", "e\nsecond line");
   await logger.flush();
-  assertEquals(s.stderr, ["w\n", "e second line\n"]);
-  assertEquals(s.journal, [["info", "i"], ["warning", "w"], ["error", "e second line"]]);
+  // A value cannot start a forged line: control characters are escaped.
+  assertEquals(s.stderr, ["w\n", "e\\x0asecond line\n"]);
+  assertEquals(s.journal, [["info", "i"], ["warning", "w"], ["error", "e\\x0asecond line"]]);
 });
 
 Deno.test("createLogger() honours the stderr level", async (t) => {

@@ -40,23 +40,67 @@ Deno.test("readRegistriesSources() explicit drop-in directory replaces both defa
     assertEquals(read.dropIns.map((d) => d.path), [`${root}/srv/d/10.conf`]);
   }));
 
-Deno.test("readRegistriesSources() errors name the path", async (t) => {
-  const rows: readonly { name: string; files: Record<string, TreeEntry>; path: string }[] = [
-    { name: "an unreadable main file", files: { [`${MAIN}/x`]: "" }, path: MAIN },
+async function mkfifo(path: string): Promise<void> {
+  const { success } = await new Deno.Command("mkfifo", { args: [path] }).output();
+  if (!success) throw new Error(`Cannot create FIFO ${path}`);
+}
+
+Deno.test("readRegistriesSources() fails, naming the path, where a file cannot be read", async (t) => {
+  const rows: readonly {
+    name: string;
+    files: Record<string, TreeEntry>;
+    fifo?: string;
+    path: string;
+    detail: string;
+  }[] = [
     {
-      name: "an unreadable drop-in",
+      name: "a directory as the main file",
+      files: { [`${MAIN}/x`]: "" },
+      path: MAIN,
+      detail: ": not a regular file",
+    },
+    {
+      name: "a drop-in that links to a directory",
       files: { [MAIN]: "", [`${ETC_D}/y.conf`]: { symlink: "../../../srv" }, "srv/z": "" },
       path: `${ETC_D}/y.conf`,
+      detail: ": not a regular file",
+    },
+    {
+      name: "a symlink loop as the main file",
+      files: { [MAIN]: { symlink: "registries.conf" } },
+      path: MAIN,
+      detail: "",
+    },
+    // A FIFO would block the read for ever; it is refused before it is opened.
+    {
+      name: "a FIFO as the main file",
+      files: {},
+      fifo: MAIN,
+      path: MAIN,
+      detail: ": not a regular file",
+    },
+    {
+      name: "a FIFO among the drop-ins",
+      files: { [MAIN]: "", [`${ETC_D}/10.conf`]: "" },
+      fifo: `${ETC_D}/20.conf`,
+      path: `${ETC_D}/20.conf`,
+      detail: ": not a regular file",
     },
   ];
   for (const row of rows) {
-    await t.step(`readRegistriesSources() ${row.name}`, () =>
+    await t.step(`readRegistriesSources() with ${row.name}`, () =>
       withTempDir(async (root) => {
         await writeTree(root, row.files);
+        if (row.fifo !== undefined) {
+          await Deno.mkdir(`${root}/${row.fifo}`.replace(/\/[^/]*$/, ""), { recursive: true });
+          await mkfifo(`${root}/${row.fifo}`);
+        }
         await assert.rejects(readRegistriesSources(options(root)), (error: Error) => {
           assertEquals(
             error.message,
-            `Cannot read registries configuration ${JSON.stringify(`${root}/${row.path}`)}`,
+            `Cannot read registries configuration ${
+              JSON.stringify(`${root}/${row.path}`)
+            }${row.detail}`,
           );
           return true;
         });

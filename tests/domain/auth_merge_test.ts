@@ -39,7 +39,7 @@ function merge(row: Pick<Row, "registry" | "mirrors" | "image" | "secrets" | "gl
     targets: credentialTargets(loaded, row.image).targets,
     secrets: row.secrets.map((s) => secret(s.name, s.auths)),
     global: row.global === undefined
-      ? []
+      ? { entries: [], credHelpers: new Map() }
       : parseDockerConfig(JSON.stringify({ auths: row.global }), { legacy: false }),
   }, { log: (level, message) => logs.push([level, message]) });
   return { result, logs };
@@ -205,14 +205,15 @@ Deno.test("mergeAuths() keeps the first key within a secret and skips entries wi
         "mirror.corp": { email: "x@example.com" },
       },
     }],
-    global: { "quay.io/team": {}, "quay.io": { auth: "bm9jb2xvbg==" } },
+    global: { "quay.io/team": {}, "quay.io": null },
   });
   assertEquals(Object.fromEntries(result.entries), { "docker.io": { auth: "b25lOjE=" } });
-  assertEquals(logs.map(([, message]) => message).filter((m) => /^(Ignoring|Skipping)/.test(m)), [
-    'Skipping global auth entry "quay.io/team": it has no credentials',
-    'Skipping global auth entry "quay.io": its auth value has no user:password',
-    'Ignoring registry "docker.io" of secret "s": secret "s" provides it first',
-    'Skipping registry "mirror.corp" of secret "s": it has no credentials',
+  assertEquals(logs.filter(([, message]) => /^(Ignoring|Skipp)/.test(message)), [
+    ["debug", 'Skipping global auth entry "quay.io/team": it has no credentials'],
+    ["debug", 'Skipping global auth entry "quay.io": it has no credentials'],
+    ["debug", 'Ignoring registry "docker.io" of secret "s": secret "s" provides it first'],
+    ["debug", 'Skipping registry "mirror.corp" of secret "s": it has no credentials'],
+    ["warning", 'Skipped registry entries without credentials (1): "mirror.corp" of secret "s"'],
   ]);
 });
 

@@ -51,7 +51,7 @@ Deno.test("parseRequest() accepts what kubelet sends", async (t) => {
 
 Deno.test("parseRequest() rejects with one clear line", async (t) => {
   const rows: readonly [string, string, string][] = [
-    ["empty input", "", "invalid JSON: Unexpected end of JSON input"],
+    ["empty input", "", "invalid JSON: unexpected end of input"],
     [
       "a wrong kind",
       `{"kind":"CredentialProviderResponse","apiVersion":"${V1}","image":"quay.io/a"}`,

@@ -32,13 +32,17 @@ interface Fakes {
   readonly sweeps: [string, number][];
 }
 
+/** A promise that never settles: a read that blocks (a FIFO, a hung mount). */
+const BLOCKS = new Promise<never>(() => {});
+
 function fakes(options: {
   stdin?: string;
-  conf?: RegistriesSources;
+  conf?: RegistriesSources | Error;
   listing?: SecretListing | Error;
-  global?: string;
+  global?: string | "blocks";
   files?: Record<string, string>;
   writeFails?: boolean;
+  deadline?: AbortSignal;
 }): Fakes {
   const logs: [LogLevel, string][] = [];
   const responses: string[] = [];
@@ -54,7 +58,7 @@ function fakes(options: {
     registries: {
       mainPath: CONF_PATH,
       read: () =>
-        Promise.resolve(
+        options.conf instanceof Error ? Promise.reject(options.conf) : Promise.resolve(
           options.conf ?? { main: { path: CONF_PATH, text: MIRROR_CONF }, dropIns: [] },
         ),
     },
@@ -67,7 +71,7 @@ function fakes(options: {
     },
     globalAuth: {
       path: "/var/lib/kubelet/config.json",
-      read: () => Promise.resolve(options.global),
+      read: () => options.global === "blocks" ? BLOCKS : Promise.resolve(options.global),
     },
     authStore: {
       write(path, content) {
@@ -85,6 +89,7 @@ function fakes(options: {
     },
     logger: { log: (level, message) => logs.push([level, message]) },
     clock: { now: () => 1_000_000_000 },
+    deadline: options.deadline ?? new AbortController().signal,
   };
   return { deps, logs, responses, files, secretCalls, sweeps };
 }
@@ -195,8 +200,27 @@ Deno.test("provideCredentials() S7: nothing matches, nothing written, stale file
   assertEquals([f.files.size, f.responses], [0, [RESPONSE]]);
 });
 
-Deno.test("provideCredentials() treats 401/403 as no namespace secrets (W8)", async () => {
-  const f = fakes({ listing: { kind: "forbidden", status: 403 }, files: { [NGINX_FILE]: "old" } });
+const FORBIDDEN =
+  'secrets is forbidden: User "system:serviceaccount:default:default" cannot list resource "secrets" in API group "" in the namespace "default"';
+
+Deno.test("provideCredentials() S3 removes a file left from an earlier configuration", async () => {
+  const f = fakes({ conf: { dropIns: [] }, files: { [NGINX_FILE]: "old" } });
+  assertEquals(await provideCredentials(f.deps, { authDir: AUTH_DIR }), {
+    kind: "no-registries-conf",
+  });
+  assertEquals(messages(f.logs), [
+    "Running credential provider",
+    `Registries conf path "${CONF_PATH}" does not exist, stopping`,
+    `Removed stale auth file ${NGINX_FILE}`,
+  ]);
+  assertEquals([f.files.size, f.responses], [0, [RESPONSE]]);
+});
+
+Deno.test("provideCredentials() treats a 403 as no namespace secrets (W8)", async () => {
+  const f = fakes({
+    listing: { kind: "refused", status: 403, message: FORBIDDEN },
+    files: { [NGINX_FILE]: "old" },
+  });
   assertEquals(await provideCredentials(f.deps, { authDir: AUTH_DIR }), {
     kind: "forbidden",
     authFile: NGINX_FILE,
@@ -204,7 +228,7 @@ Deno.test("provideCredentials() treats 401/403 as no namespace secrets (W8)", as
   assertEquals(f.logs.slice(-2), [
     [
       "warning",
-      'Not allowed to list secrets in namespace "default" (HTTP 403): grant the pod\'s service account "get" and "list" on secrets; will not write any auth file',
+      `Not allowed to list secrets in namespace "default" (HTTP 403: ${FORBIDDEN}): grant the pod's service account "get" and "list" on secrets; will not write any auth file`,
     ],
     ["info", `Removed stale auth file ${NGINX_FILE}`],
   ]);
@@ -260,6 +284,29 @@ Deno.test("provideCredentials() fails closed, removing a stale file", async (t) 
       options: { global: "{" },
       message:
         'unable to create auth file: unable to read global auth file: unmarshaling JSON at "/var/lib/kubelet/config.json": ',
+      removes: true,
+    },
+    {
+      name: "a registries.conf that cannot be read (fails before the namespace is known)",
+      options: {
+        conf: new Error('Cannot read registries configuration "/etc/containers/registries.conf"'),
+      },
+      message:
+        'unable to match mirrors: loading registries configuration: Cannot read registries configuration "/etc/containers/registries.conf"',
+      removes: true,
+    },
+    {
+      name: "a 401: the API server did not accept the token",
+      options: { listing: { kind: "refused", status: 401, message: "Unauthorized" } },
+      message:
+        "unable to get secrets: the API server did not accept the service account token (HTTP 401: Unauthorized); the token has no audience: check that tokenAttributes.serviceAccountTokenAudience",
+      removes: true,
+    },
+    {
+      name: "the deadline during a read that blocks",
+      options: { global: "blocks", deadline: AbortSignal.timeout(50) },
+      message:
+        "unable to create auth file: unable to read global auth file: the run's deadline passed",
       removes: true,
     },
     {

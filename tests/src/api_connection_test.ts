@@ -4,6 +4,7 @@ import { resolveApiConnection } from "../../src/api_connection.ts";
 import { parseProviderArgs } from "../../src/flags.ts";
 import type { ProviderConfig } from "../../src/provider_config.ts";
 import type { LogLevel } from "../../domain/ports.ts";
+import type { ProxyEnvironment } from "../../domain/proxy_for_url.ts";
 import { type TreeEntry, withTempDir, writeTree } from "../support/temp_tree.ts";
 
 const CA = await Deno.readTextFile(new URL("../testdata/tls/ca.pem", import.meta.url));
@@ -26,13 +27,15 @@ function config(root: string, args: string[] = []): ProviderConfig {
 async function resolve(
   files: Record<string, TreeEntry>,
   args: (root: string) => string[] = () => [],
+  proxies: ProxyEnvironment = {},
 ) {
   return await withTempDir(async (root) => {
     await writeTree(root, files);
     const logs: [LogLevel, string][] = [];
     try {
       const connection = await resolveApiConnection(config(root, args(root)), {
-        log: (l, m) => logs.push([l, m]),
+        logger: { log: (l, m) => logs.push([l, m]) },
+        proxies,
       });
       return { connection, logs: logs.map(([l, m]) => [l, m.replaceAll(root, "<root>")]) };
     } catch (error) {

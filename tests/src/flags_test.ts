@@ -84,8 +84,23 @@ Deno.test("parseProviderArgs() rejects bad arguments", async (t) => {
     [["extra"], "Unexpected argument 'extra'"],
     [["--auth-dir", "relative/auth"], '--auth-dir must be an absolute path, got "relative/auth"'],
     [["--kubernetes-config-dir", "etc"], "--kubernetes-config-dir must be an absolute path"],
-    [["--timeout", "0"], '--timeout must be a positive number of seconds, got "0"'],
-    [["--timeout", "soon"], "--timeout must be a positive number of seconds"],
+    [
+      ["--timeout", "0"],
+      '--timeout must be a number of seconds greater than 0 and at most 2147483, got "0"',
+    ],
+    [["--timeout", "soon"], "--timeout must be a number of seconds greater than 0"],
+    // A timer cannot hold more: 2147484 s would fire at once.
+    [
+      ["--timeout", "2147484"],
+      '--timeout must be a number of seconds greater than 0 and at most 2147483, got "2147484"',
+    ],
+    [
+      ["--timeout", "1e3"],
+      '--timeout must be a number of seconds greater than 0 and at most 2147483, got "1e3"',
+    ],
+    [["--timeout", "Infinity"], "--timeout must be a number of seconds"],
+    [["--timeout=-1"], "--timeout must be a number of seconds"],
+    [["--timeout", ""], "--timeout must be a number of seconds"],
     [["--log-level", "loud"], '--log-level must be one of debug, info, warning, error, got "loud"'],
     [["--auth-dir"], "Option '--auth-dir <value>' argument missing"],
   ];

@@ -30,6 +30,8 @@ export interface StandInOptions {
   readonly plainHttp?: boolean;
   /** Bind address. @default "127.0.0.1" */
   readonly hostname?: string;
+  /** Answers a request itself (after it is recorded) when it returns a response. */
+  readonly override?: (request: Request) => Response | undefined;
 }
 
 /** One recorded request. */
@@ -39,6 +41,7 @@ export interface RecordedRequest {
   readonly limit: string | null;
   readonly continueToken: string | null;
   readonly authorization: string | null;
+  readonly userAgent: string | null;
 }
 
 /** A running stand-in; close it in `finally`. */
@@ -65,7 +68,10 @@ export function startApiStandIn(options: StandInOptions): StandIn {
       limit: url.searchParams.get("limit"),
       continueToken: url.searchParams.get("continue"),
       authorization: request.headers.get("authorization"),
+      userAgent: request.headers.get("user-agent"),
     });
+    const overridden = options.override?.(request);
+    if (overridden !== undefined) return overridden;
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     const forced = statuses.shift();
     if (forced !== undefined && forced !== 200) {
@@ -81,7 +87,14 @@ export function startApiStandIn(options: StandInOptions): StandIn {
       );
     }
     if (request.headers.get("authorization") !== `Bearer ${options.token}`) {
-      return Response.json({ kind: "Status", message: "Unauthorized", code: 401 }, { status: 401 });
+      return Response.json({
+        kind: "Status",
+        apiVersion: "v1",
+        status: "Failure",
+        message: "Unauthorized",
+        reason: "Unauthorized",
+        code: 401,
+      }, { status: 401 });
     }
     if (options.body !== undefined) {
       return new Response(options.body, { headers: { "content-type": "application/json" } });

@@ -1,0 +1,83 @@
+/**
+ * What may go into a log record. Logged values come from secrets, files and
+ * kubelet; they are names, never credentials, but they are untrusted text:
+ * a registry key may carry `user:password@`, any value may hold control
+ * characters that forge or break journal lines, and a key may be megabytes
+ * long.
+ *
+ * @module
+ */
+
+/** Longest value quoted into a record; longer ones are cut. */
+export const MAX_LOGGED_VALUE = 256;
+
+/** Longest record; longer ones are cut. */
+export const MAX_LOG_RECORD = 2048;
+
+/**
+ * A registry key with any `user:password@` replaced, so credentials that a
+ * secret's author put into the key never reach a log.
+ *
+ * @example
+ * ```ts
+ * import { redactRegistryKey } from "./log_text.ts";
+ * redactRegistryKey("https://bob:hunter2@mirror.example:5000/v1/"); // "https://REDACTED@mirror.example:5000/v1/"
+ * redactRegistryKey("mirror.example:5000"); // "mirror.example:5000"
+ * ```
+ */
+export function redactRegistryKey(key: string): string {
+  return key.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/@]*@/, "$1REDACTED@");
+}
+
+/**
+ * `value` cut to `max` characters, saying how much was cut.
+ *
+ * @example
+ * ```ts
+ * import { cutText } from "./log_text.ts";
+ * cutText("abcdef", 3); // "abc… (3 more characters)"
+ * ```
+ */
+export function cutText(value: string, max: number = MAX_LOGGED_VALUE): string {
+  return value.length <= max
+    ? value
+    : `${value.slice(0, max)}… (${value.length - max} more characters)`;
+}
+
+/**
+ * A registry key as logs show it: credentials redacted, cut to a sane length.
+ *
+ * @example
+ * ```ts
+ * import { loggedKey } from "./log_text.ts";
+ * loggedKey("u:p@quay.io"); // "REDACTED@quay.io"
+ * ```
+ */
+export function loggedKey(key: string): string {
+  return cutText(redactRegistryKey(key));
+}
+
+/**
+ * One log record: control characters (C0, DEL, C1, and the Unicode line and
+ * paragraph separators) escaped as `\xNN` / `\uNNNN`, so a value can neither
+ * start a new line nor hide text, then cut to {@linkcode MAX_LOG_RECORD}.
+ *
+ * @example
+ * ```ts
+ * import { logRecord } from "./log_text.ts";
+ * logRecord("Parsing secret: a\nforged line"); // "Parsing secret: a\\x0aforged line"
+ * ```
+ */
+export function logRecord(message: string): string {
+  const escaped = message.replace(
+    // deno-lint-ignore no-control-regex -- finding control characters is the point
+    /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g,
+    (c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x100
+        ? `\\x${code.toString(16).padStart(2, "0")}`
+        : `\\u${code.toString(16).padStart(4, "0")}`;
+    },
+  );
+  return cutText(escaped, MAX_LOG_RECORD);
+}
