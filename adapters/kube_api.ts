@@ -15,6 +15,7 @@
  */
 
 import * as z from "zod/mini";
+import { goDecodeUtf8 } from "../domain/go_text.ts";
 import { PULL_SECRET_TYPES } from "../domain/pull_secret.ts";
 import type { PullSecret, SecretListing, SecretSource } from "../domain/ports.ts";
 import { fetchGet, type Get, type GetRequest, type HttpAnswer } from "./http_get.ts";
@@ -73,10 +74,11 @@ const SECRET_LIST = z.looseObject({
   metadata: z.optional(z.looseObject({ continue: z.optional(z.string()) })),
 });
 
+/** Secret data as kubelet's Go code sees the bytes (a byte-order mark kept, Go's U+FFFD rule). */
 function decodeData(data: Record<string, string> | null | undefined): Record<string, string> {
   const decoded: Record<string, string> = {};
   for (const [key, value] of Object.entries(data ?? {})) {
-    decoded[key] = new TextDecoder().decode(Uint8Array.fromBase64(value));
+    decoded[key] = goDecodeUtf8(Uint8Array.fromBase64(value));
   }
   return decoded;
 }

@@ -6,6 +6,12 @@
  * @module
  */
 
+/** Options for {@linkcode readTextIfExists}. */
+export interface TextFileOptions {
+  /** How to turn the bytes into text. @default UTF-8 with replacement, as `Deno.readTextFile` */
+  readonly decode?: (bytes: Uint8Array) => string;
+}
+
 /**
  * The file's text, or `undefined` when it does not exist.
  *
@@ -19,6 +25,7 @@
 export async function readTextIfExists(
   path: string,
   what = "file",
+  options: TextFileOptions = {},
 ): Promise<string | undefined> {
   const failed = (cause: unknown) =>
     new Error(`Cannot read ${what} ${JSON.stringify(path)}`, { cause });
@@ -33,7 +40,9 @@ export async function readTextIfExists(
     throw new Error(`Cannot read ${what} ${JSON.stringify(path)}: not a regular file`);
   }
   try {
-    return await Deno.readTextFile(path);
+    return options.decode === undefined
+      ? await Deno.readTextFile(path)
+      : options.decode(await Deno.readFile(path));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw failed(error);

@@ -19,7 +19,7 @@
 import { decodeAuthField } from "./docker_auth_field.ts";
 import { goJsonField } from "./go_json_fields.ts";
 import { type JsonNode, parseJsonTree } from "./json_document.ts";
-import { redactRegistryKey } from "./log_text.ts";
+import { loggedKey } from "./log_text.ts";
 
 /** One `auths` entry as kubelet decodes it. */
 export interface DockerConfigEntry {
@@ -37,6 +37,11 @@ export interface DockerConfig {
   readonly entries: readonly DockerConfigEntry[];
   /** containers/image's `credHelpers` (registry → helper), only where asked for. */
   readonly credHelpers: ReadonlyMap<string, string>;
+  /**
+   * Why `credHelpers` was left out: kubelet does not read the field, so a
+   * malformed one does not reject the document, but it cannot be carried over.
+   */
+  readonly credHelpersProblem?: string;
 }
 
 /** A usable credential: `auth` is padded base64 of `username:password`. */
@@ -50,11 +55,16 @@ function typeError(path: string, node: JsonNode, expected: string): SyntaxError 
   return new SyntaxError(`${path}: cannot unmarshal ${node.type} into ${expected}`);
 }
 
+/** A JSON string as Go decodes it: a lone surrogate escape becomes U+FFFD. */
+function goString(node: JsonNode | undefined): string {
+  return String(node?.value).toWellFormed();
+}
+
 /** The members of an object node, in document order. */
 function members(node: JsonNode): [string, JsonNode][] {
   return (node.children ?? []).map((property) => {
     const [key, value] = property.children ?? [];
-    return [String(key?.value), value as JsonNode];
+    return [goString(key), value as JsonNode];
   });
 }
 
@@ -62,14 +72,14 @@ function members(node: JsonNode): [string, JsonNode][] {
 function stringField(node: JsonNode, path: string, previous: string | undefined) {
   if (node.type === "null") return previous;
   if (node.type !== "string") throw typeError(path, node, "a string");
-  return node.value as string;
+  return goString(node);
 }
 
 const ENTRY_FIELDS = ["username", "password", "email", "auth", "identitytoken"] as const;
 type EntryField = typeof ENTRY_FIELDS[number];
 
 function quotedKey(key: string): string {
-  return JSON.stringify(redactRegistryKey(key));
+  return JSON.stringify(loggedKey(key));
 }
 
 /** `DockerConfigEntry.UnmarshalJSON`: decoded into a fresh value each time. */
@@ -151,9 +161,11 @@ export interface DockerConfigOptions {
  * @throws {SyntaxError} for invalid JSON, a value of the wrong type, or an undecodable `auth`; the message names the kind and the place, never the bytes
  */
 export function parseDockerConfig(text: string, options: DockerConfigOptions): DockerConfig {
-  const root = parseJsonTree(text);
+  // Nothing below an entry's fields matters; deeper levels need only be valid JSON.
+  const root = parseJsonTree(text, { depth: 4 });
   const entries = new Map<string, DockerConfigEntry>();
   const credHelpers = new Map<string, string>();
+  let problem: string | undefined;
   if (options.legacy) {
     decodeEntries(root, "document", entries);
   } else if (root.type === "object") {
@@ -163,14 +175,23 @@ export function parseDockerConfig(text: string, options: DockerConfigOptions): D
       const field = goJsonField(name, TOP_FIELDS);
       if (field === "auths") decodeEntries(value, "auths", entries);
       else if (field === "HttpHeaders") decodeStringMap(value, "HttpHeaders", headers);
-      else if (field === "credHelpers" && options.credHelpers) {
-        decodeStringMap(value, "credHelpers", credHelpers);
+      else if (field === "credHelpers" && options.credHelpers && problem === undefined) {
+        try {
+          decodeStringMap(value, "credHelpers", credHelpers);
+        } catch (error) {
+          problem = (error as Error).message;
+          credHelpers.clear();
+        }
       }
     }
   } else if (root.type !== "null") {
     throw typeError("document", root, "a docker config");
   }
-  return { entries: [...entries.values()], credHelpers };
+  return {
+    entries: [...entries.values()],
+    credHelpers,
+    ...(problem === undefined ? {} : { credHelpersProblem: problem }),
+  };
 }
 
 /**

@@ -1,20 +1,20 @@
 /**
  * How Go's `encoding/json` matches a JSON object key to a struct field: the
  * field whose name equals the key, else the one whose name equals it under
- * `bytes.EqualFold` (Go 1.21+ `encoding/json/fold.go`: ASCII letters fold to
- * upper case, other runes to `unicode.ToUpper(unicode.ToLower(r))`). So
- * `"Username"`, `"USERNAME"` and even `"uſername"` (U+017F) all set the
- * field `username`; kubelet and containers/image read their files this way.
+ * Go's folding (`encoding/json/fold.go`, Go 1.21+: ASCII letters fold to
+ * upper case, any other rune to the smallest rune of its
+ * `unicode.SimpleFold` orbit). So `"Username"`, `"USERNAME"` and even
+ * `"uſername"` (U+017F) all set the field `username`; kubelet and
+ * containers/image read their files this way.
  *
  * @module
  */
 
-// The only non-ASCII runes that Go folds onto an ASCII letter (UnicodeData simple mappings):
-// U+017F ſ → S, U+0131 ı → I, U+0130 İ → i → I, U+212A K (Kelvin) → k → K.
+// The only non-ASCII runes whose SimpleFold orbit holds an ASCII letter (checked over the
+// whole BMP against Go 1.26): U+017F ſ (orbit S s ſ) and U+212A K (orbit K k K). İ and ı
+// have no simple folding in Unicode and fold to themselves.
 const NON_ASCII_FOLDS: Readonly<Record<string, string>> = {
   "\u017f": "S",
-  "\u0131": "I",
-  "\u0130": "I",
   "\u212a": "K",
 };
 

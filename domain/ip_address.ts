@@ -1,8 +1,10 @@
 /**
- * IP addresses and CIDR blocks as Go's `net.ParseIP` and `net.ParseCIDR`
- * read them (dotted decimal IPv4 without leading zeros, IPv6 with `::` and
- * an optional trailing IPv4, no zone), as 16 bytes with IPv4 mapped into
- * IPv6, so that `1.2.3.4` and `::ffff:1.2.3.4` compare equal as in Go.
+ * IP addresses and CIDR blocks as Go reads them (`net.ParseIP`,
+ * `net.ParseCIDR`, `IPNet.Contains`; and Kubernetes' sloppy forks of them,
+ * `k8s.io/utils/net.ParseIPSloppy` / `ParseCIDRSloppy`, which read leading
+ * zeros as decimal): dotted decimal IPv4, IPv6 with `::` and an optional
+ * trailing IPv4, no zone. Addresses are 16 bytes with IPv4 mapped into IPv6,
+ * so that `1.2.3.4` and `::ffff:1.2.3.4` compare equal, as in Go.
  *
  * @module
  */
@@ -10,7 +12,7 @@
 /** An address as 16 bytes (IPv4 as `::ffff:a.b.c.d`). */
 export type IpAddress = Uint8Array;
 
-/** How strict to be: Go 1.17+ refuses leading zeros; Kubernetes' `ParseIPSloppy` reads them as decimal. */
+/** How strict to be: Go 1.17+ refuses leading zeros; Kubernetes' sloppy parsers read them as decimal. */
 export interface IpParseOptions {
   readonly sloppy?: boolean;
 }
@@ -19,7 +21,7 @@ function parseIpv4(text: string, sloppy = false): number[] | undefined {
   const parts = text.split(".");
   if (parts.length !== 4) return undefined;
   const bytes: number[] = [];
-  const decimal = sloppy ? /^[0-9]{1,3}$/ : /^(?:0|[1-9][0-9]{0,2})$/;
+  const decimal = sloppy ? /^[0-9]+$/ : /^(?:0|[1-9][0-9]{0,2})$/;
   for (const part of parts) {
     if (!decimal.test(part) || Number(part) > 255) return undefined;
     bytes.push(Number(part));
@@ -27,28 +29,30 @@ function parseIpv4(text: string, sloppy = false): number[] | undefined {
   return bytes;
 }
 
-function parseIpv6(text: string): number[] | undefined {
+function parseIpv6(text: string, sloppy: boolean): number[] | undefined {
   const halves = text.split("::");
   if (halves.length > 2) return undefined;
-  const groups = (half: string): number[] | undefined => {
+  const hex = sloppy ? /^[0-9a-fA-F]+$/ : /^[0-9a-fA-F]{1,4}$/;
+  // An embedded IPv4 address may only end the whole address.
+  const groups = (half: string, last: boolean): number[] | undefined => {
     if (half === "") return [];
     const bytes: number[] = [];
     const parts = half.split(":");
     for (const [index, part] of parts.entries()) {
-      if (index === parts.length - 1 && part.includes(".")) {
-        const v4 = parseIpv4(part);
+      if (last && index === parts.length - 1 && part.includes(".")) {
+        const v4 = parseIpv4(part, sloppy);
         if (v4 === undefined) return undefined;
         bytes.push(...v4);
       } else {
-        if (!/^[0-9a-fA-F]{1,4}$/.test(part)) return undefined;
         const value = parseInt(part, 16);
+        if (!hex.test(part) || value > 0xffff) return undefined;
         bytes.push(value >> 8, value & 0xff);
       }
     }
     return bytes;
   };
-  const head = groups(halves[0] ?? "");
-  const tail = halves.length === 2 ? groups(halves[1] ?? "") : [];
+  const head = groups(halves[0] ?? "", halves.length === 1);
+  const tail = halves.length === 2 ? groups(halves[1] ?? "", true) : [];
   if (head === undefined || tail === undefined) return undefined;
   const missing = 16 - head.length - tail.length;
   if (halves.length === 1 ? missing !== 0 : missing < 2) return undefined;
@@ -63,20 +67,23 @@ function parseIpv6(text: string): number[] | undefined {
  * import { parseIp } from "./ip_address.ts";
  * parseIp("10.0.0.1")?.length; // 16
  * parseIp("010.0.0.1"); // undefined
+ * parseIp("010.0.0.1", { sloppy: true })?.[15]; // 1
  * ```
  */
 export function parseIp(text: string, options: IpParseOptions = {}): IpAddress | undefined {
+  const sloppy = options.sloppy ?? false;
   if (!text.includes(":")) {
-    const v4 = parseIpv4(text, options.sloppy);
+    const v4 = parseIpv4(text, sloppy);
     return v4 === undefined
       ? undefined
       : new Uint8Array([...new Array(10).fill(0), 255, 255, ...v4]);
   }
-  const v6 = parseIpv6(text);
+  const v6 = parseIpv6(text, sloppy);
   return v6 === undefined ? undefined : new Uint8Array(v6);
 }
 
-function isMappedIpv4(ip: IpAddress): boolean {
+/** Whether `ip` is an IPv4 address (Go's `IP.To4() != nil`). */
+function isIpv4(ip: IpAddress): boolean {
   return ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 255 && ip[11] === 255;
 }
 
@@ -90,24 +97,32 @@ function isMappedIpv4(ip: IpAddress): boolean {
  * ```
  */
 export function isLoopbackIp(ip: IpAddress): boolean {
-  if (isMappedIpv4(ip)) return ip[12] === 127;
+  if (isIpv4(ip)) return ip[12] === 127;
   return ip.subarray(0, 15).every((b) => b === 0) && ip[15] === 1;
 }
 
-/** Whether two addresses are the same address (Go's `IP.Equal`). */
+/**
+ * Whether two addresses are the same address (Go's `IP.Equal`).
+ *
+ * @example
+ * ```ts
+ * import { parseIp, sameIp } from "./ip_address.ts";
+ * sameIp(parseIp("1.2.3.4")!, parseIp("::ffff:1.2.3.4")!); // true
+ * ```
+ */
 export function sameIp(a: IpAddress, b: IpAddress): boolean {
   return a.every((byte, index) => byte === b[index]);
 }
 
-/** A CIDR block: an address, the prefix length over 16 bytes, and the family it was written in. */
+/** A CIDR block: its masked address and prefix length, both over 16 bytes. */
 export interface IpNetwork {
   readonly address: IpAddress;
   readonly bits: number;
-  readonly v4: boolean;
 }
 
 /**
- * Parses `a.b.c.d/n` or `x::y/n` (Go's `net.ParseCIDR`), or returns `undefined`.
+ * Parses `a.b.c.d/n` or `x::y/n` (Go's `net.ParseCIDR`, whose prefix length
+ * may have leading zeros), or returns `undefined`.
  *
  * @example
  * ```ts
@@ -122,24 +137,31 @@ export function parseCidr(text: string, options: IpParseOptions = {}): IpNetwork
   const length = text.slice(slash + 1);
   const address = parseIp(host, options);
   const v4 = !host.includes(":");
-  if (address === undefined || !/^(?:0|[1-9][0-9]{0,2})$/.test(length)) return undefined;
+  if (address === undefined || !/^[0-9]+$/.test(length)) return undefined;
   const prefix = Number(length);
   if (prefix > (v4 ? 32 : 128)) return undefined;
-  return { address, bits: v4 ? prefix + 96 : prefix, v4 };
+  const bits = v4 ? prefix + 96 : prefix;
+  const masked = address.map((byte, index) => {
+    const kept = Math.min(8, Math.max(0, bits - index * 8));
+    return byte & (0xff << (8 - kept)) & 0xff;
+  });
+  return { address: masked, bits };
 }
 
 /**
- * Whether `network` contains `ip` (Go's `IPNet.Contains`: an IPv4 block
- * contains only IPv4 addresses, an IPv6 block none, even `::ffff:a.b.c.d/n`).
+ * Whether `network` contains `ip` (Go's `IPNet.Contains`): a block whose
+ * masked address is an IPv4 address (written as IPv4, or as `::ffff:…/n`
+ * with n ≥ 96) holds IPv4 addresses only, any other block none.
  *
  * @example
  * ```ts
  * import { networkContains, parseCidr, parseIp } from "./ip_address.ts";
  * networkContains(parseCidr("10.0.0.0/8")!, parseIp("10.1.2.3")!); // true
+ * networkContains(parseCidr("::ffff:10.0.0.0/104")!, parseIp("10.1.2.3")!); // true
  * ```
  */
 export function networkContains(network: IpNetwork, ip: IpAddress): boolean {
-  if (network.v4 !== isMappedIpv4(ip)) return false;
+  if (isIpv4(network.address) !== isIpv4(ip)) return false;
   for (let bit = 0; bit < network.bits; bit++) {
     const mask = 0x80 >> (bit % 8);
     const byte = Math.floor(bit / 8);

@@ -58,8 +58,142 @@ function syntaxError(text: string, errors: readonly ParseError[]): SyntaxError {
   );
 }
 
+/** Go's `encoding/json` refuses documents nested deeper than this (`scanner.go`, `maxNestingDepth`). */
+export const MAX_NESTING_DEPTH = 10000;
+
+/** The deepest nesting of `text`, counting `[` and `{` outside strings. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (inString) {
+      if (code === 0x5c) at++; // the escaped character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (code === 0x5d || code === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+/** `text` (valid JSON) with every container that opens below `depth` replaced by `null`. */
+function flatten(text: string, depth: number): string {
+  let flattened = "";
+  let level = 0;
+  let skipFrom = -1;
+  let inString = false;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (inString) {
+      if (code === 0x5c) at++;
+      else if (code === 0x22) inString = false;
+      continue;
+    }
+    if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      if (++level === depth + 1) {
+        flattened += text.slice(skipFrom + 1, at);
+        skipFrom = at;
+      }
+    } else if (code === 0x5d || code === 0x7d) {
+      if (level-- === depth + 1) {
+        flattened += "null";
+        skipFrom = at;
+      }
+    }
+  }
+  return flattened + text.slice(skipFrom + 1);
+}
+
+/** Options for {@linkcode parseJsonTree} and {@linkcode parseJson}. */
+export interface JsonTreeOptions {
+  /**
+   * Levels kept; containers nested deeper are read as `null` (a decoder that
+   * never looks that deep needs only to know the document is valid, and the
+   * tree parser recurses).
+   * @default 64
+   */
+  readonly depth?: number;
+}
+
 /**
- * Parses a JSON document into plain values (`JSON.parse`), with a safe error.
+ * Parses a JSON document into a tree that keeps what `JSON.parse` loses and
+ * Go's decoder sees: repeated keys and their order. Like Go, it refuses
+ * documents nested more than {@linkcode MAX_NESTING_DEPTH} levels deep.
+ *
+ * @example
+ * ```ts
+ * import { parseJsonTree } from "./json_document.ts";
+ * parseJsonTree('{"a":1,"a":2}').children?.length; // 2
+ * ```
+ * @throws {SyntaxError} `invalid JSON: <kind> at line L, column C`, never quoting the text
+ */
+export function parseJsonTree(text: string, options: JsonTreeOptions = {}): JsonNode {
+  const limit = options.depth ?? 64;
+  const depth = nestingDepth(text);
+  if (depth > MAX_NESTING_DEPTH) {
+    throw new SyntaxError(`invalid JSON: nested more than ${MAX_NESTING_DEPTH} levels deep`);
+  }
+  // The tree parser recurses; a deep document is checked by JSON.parse (which does not) and
+  // only its upper levels are kept.
+  const shallow = depth > limit ? (validate(text), flatten(text, limit)) : text;
+  const errors: ParseError[] = [];
+  let root: JsonNode | undefined;
+  try {
+    root = parseTree(shallow, errors, STRICT);
+  } catch (error) {
+    if (error instanceof RangeError) throw new SyntaxError("invalid JSON: nested too deeply");
+    throw error;
+  }
+  if (errors.length > 0 || root === undefined) throw syntaxError(text, errors);
+  return root;
+}
+
+/** Throws the safe syntax error when `text` is not JSON; `JSON.parse` checks without recursing. */
+function validate(text: string): void {
+  try {
+    JSON.parse(text);
+  } catch {
+    const errors: ParseError[] = [];
+    try {
+      parseTree(text, errors, STRICT);
+    } catch {
+      // Too deep for the tree parser to locate the error; the kind alone has to do.
+    }
+    throw syntaxError(text, errors);
+  }
+}
+
+/** The plain value of a tree node; object keys are own properties, the last of a repeated key wins. */
+function plainValue(node: JsonNode): unknown {
+  switch (node.type) {
+    case "object": {
+      const object: Record<string, unknown> = {};
+      for (const property of node.children ?? []) {
+        const [key, value] = property.children ?? [];
+        // defineProperty, so that a "__proto__" key is a key, as with JSON.parse.
+        Object.defineProperty(object, String(key?.value), {
+          value: value === undefined ? null : plainValue(value),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return object;
+    }
+    case "array":
+      return (node.children ?? []).map(plainValue);
+    default:
+      return node.value;
+  }
+}
+
+/**
+ * Parses a JSON document into plain values, with a safe error. It reads the
+ * tree rather than trusting `JSON.parse`, which in V8 15.0 can return a
+ * wrong key for an escaped key after it has seen a look-alike one.
  *
  * @example
  * ```ts
@@ -70,30 +204,6 @@ function syntaxError(text: string, errors: readonly ParseError[]): SyntaxError {
  * ```
  * @throws {SyntaxError} `invalid JSON: <kind> at line L, column C`, never quoting the text
  */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    const errors: ParseError[] = [];
-    parseTree(text, errors, STRICT);
-    throw syntaxError(text, errors);
-  }
-}
-
-/**
- * Parses a JSON document into a tree that keeps what `JSON.parse` loses and
- * Go's decoder sees: repeated keys and their order.
- *
- * @example
- * ```ts
- * import { parseJsonTree } from "./json_document.ts";
- * parseJsonTree('{"a":1,"a":2}').children?.length; // 2
- * ```
- * @throws {SyntaxError} `invalid JSON: <kind> at line L, column C`, never quoting the text
- */
-export function parseJsonTree(text: string): JsonNode {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, STRICT);
-  if (errors.length > 0 || root === undefined) throw syntaxError(text, errors);
-  return root;
+export function parseJson(text: string, options: JsonTreeOptions = {}): unknown {
+  return plainValue(parseJsonTree(text, options));
 }

@@ -15,8 +15,9 @@ export const MAX_LOGGED_VALUE = 256;
 export const MAX_LOG_RECORD = 2048;
 
 /**
- * A registry key with any `user:password@` replaced, so credentials that a
- * secret's author put into the key never reach a log.
+ * A registry key with everything up to its last `@` replaced (after a
+ * scheme), so credentials that a secret's author put into the key never
+ * reach a log, even when the key is malformed.
  *
  * @example
  * ```ts
@@ -26,7 +27,8 @@ export const MAX_LOG_RECORD = 2048;
  * ```
  */
 export function redactRegistryKey(key: string): string {
-  return key.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/@]*@/, "$1REDACTED@");
+  // Up to the last "@": a damaged scheme ("https//user:pw@host") must not expose the password.
+  return key.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^]*@/, "$1REDACTED@");
 }
 
 /**
@@ -44,16 +46,24 @@ export function cutText(value: string, max: number = MAX_LOGGED_VALUE): string {
     : `${value.slice(0, max)}… (${value.length - max} more characters)`;
 }
 
+/** What a registry key looks like: `[scheme://][userinfo@]host[:port][/path]`. */
+const KEY_SHAPE =
+  /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?(?:[^/@]*@)?(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:\/[!-~]*)?$/;
+
 /**
- * A registry key as logs show it: credentials redacted, cut to a sane length.
+ * A registry key as logs show it: credentials redacted, cut to a sane
+ * length. A key that does not look like one (a damaged document may have
+ * glued a password onto a host name) is not shown at all, only its length.
  *
  * @example
  * ```ts
  * import { loggedKey } from "./log_text.ts";
  * loggedKey("u:p@quay.io"); // "REDACTED@quay.io"
+ * loggedKey("https://user:hunter2mirror.example:5000"); // "<unreadable key of 39 characters>"
  * ```
  */
 export function loggedKey(key: string): string {
+  if (!KEY_SHAPE.test(key)) return `<unreadable key of ${key.length} characters>`;
   return cutText(redactRegistryKey(key));
 }
 

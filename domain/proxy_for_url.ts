@@ -13,6 +13,7 @@
  * @module
  */
 
+import { goTrimSpace } from "./go_text.ts";
 import {
   type IpAddress,
   type IpNetwork,
@@ -49,30 +50,39 @@ function firstSet(env: ProxyEnvironment, upper: string, lower: string): string {
   return env[upper] || env[lower] || "";
 }
 
-/** Go's `parseProxy`: a value without scheme or host is read as `http://value`. */
+/**
+ * Go's `parseProxy`: a value without scheme (`proxy.corp:3128`) is read as
+ * `http://value`. Values that Go's `url.Parse` and the WHATWG parser would
+ * read differently (white space, a scheme without `//`, a leading `/`) are
+ * refused rather than guessed at.
+ */
 function parseProxy(value: string, variable: string): URL | undefined {
   if (value === "") return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
+  const refuse = (why: string) => new ProxyError(`Cannot use the proxy in ${variable}: ${why}`);
+  if (/[\s\x85]|[^ -~\u00a0-\uffff]/.test(value)) {
+    throw refuse("it contains white space or control characters");
   }
-  if (url === undefined || url.host === "") {
-    try {
-      return new URL(`http://${value}`);
-    } catch {
-      // Go ignores a proxy variable it cannot parse.
-      return undefined;
+  let text = value;
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) {
+    // host, host:port or user:password@host:port; anything else with a ':' is a scheme Go would keep.
+    const authority = /^(?:[^/?#@]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^/?#@:[\]]+)(?::[0-9]*)?\/?$/;
+    if (!authority.test(value)) {
+      throw refuse("it is not a URL");
     }
+    text = `http://${value}`;
   }
-  if (!["http:", "https:", "socks5:", "socks5h:"].includes(url.protocol)) {
-    throw new ProxyError(
-      `Cannot use the proxy in ${variable}: unsupported scheme ${JSON.stringify(url.protocol)}`,
-    );
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw refuse("it is not a URL");
   }
+  if (url.host === "") throw refuse("it names no host");
   return url;
 }
+
+/** The schemes a proxy may have here; Go would send anything else a plain HTTP proxy request. */
+const PROXY_SCHEMES = ["http:", "https:", "socks5:", "socks5h:"];
 
 type Matcher = (host: string, port: string, ip: IpAddress | undefined) => boolean;
 
@@ -98,7 +108,7 @@ function asciiDomain(domain: string): string {
 function noProxyMatchers(noProxy: string): Matcher[] {
   const matchers: Matcher[] = [];
   for (const raw of noProxy.split(",")) {
-    const entry = raw.trim().toLowerCase();
+    const entry = goTrimSpace(raw).toLowerCase();
     if (entry === "") continue;
     if (entry === "*") return [() => true];
     const network: IpNetwork | undefined = parseCidr(entry);
@@ -110,7 +120,8 @@ function noProxyMatchers(noProxy: string): Matcher[] {
     let host = split?.[0] ?? entry;
     const port = split?.[1] ?? "";
     if (split !== undefined && host === "") continue;
-    if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
+    // Only a host split from a port loses its brackets; a bare `[v6]` is a name that never matches.
+    if (split !== undefined && host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
     const address = parseIp(host);
     if (address !== undefined) {
       matchers.push((_host, requestPort, ip) =>
@@ -148,7 +159,8 @@ export interface ProxyChoice {
  * proxyForUrl("https://10.1.2.3:6443", env); // undefined
  * proxyForUrl("http://127.0.0.1:8080", { HTTP_PROXY: "http://proxy.corp:3128" }); // undefined
  * ```
- * @throws {ProxyError} for a proxy URL with a scheme that neither Go nor this program can use
+ * @throws {ProxyError} when the proxy that applies has a scheme other than http, https, socks5 or
+ * socks5h (Go would speak plain HTTP to it), or a value Go and WHATWG would read differently
  */
 export function proxyForUrl(target: string, env: ProxyEnvironment): ProxyChoice | undefined {
   const url = new URL(target);
@@ -156,25 +168,33 @@ export function proxyForUrl(target: string, env: ProxyEnvironment): ProxyChoice 
   const variable = https
     ? (env.HTTPS_PROXY ? "HTTPS_PROXY" : "https_proxy")
     : (env.HTTP_PROXY ? "HTTP_PROXY" : "http_proxy");
-  const proxy = parseProxy(
-    https ? firstSet(env, "HTTPS_PROXY", "https_proxy") : firstSet(env, "HTTP_PROXY", "http_proxy"),
-    variable,
-  );
-  if (proxy === undefined) return undefined;
+  const value = https
+    ? firstSet(env, "HTTPS_PROXY", "https_proxy")
+    : firstSet(env, "HTTP_PROXY", "http_proxy");
+  if (value === "") return undefined;
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
   const port = url.port || (https ? "443" : "80");
+  // Go compares with "localhost" before lower-casing; any spelling of it is loopback here.
   if (host === "localhost") return undefined;
   const ip = parseIp(host);
   if (ip !== undefined && isLoopbackIp(ip)) return undefined;
   const noProxy = firstSet(env, "NO_PROXY", "no_proxy");
-  if (noProxyMatchers(noProxy).some((matches) => matches(host, port, ip))) return undefined;
-  // client-go's wrapper: untrimmed entries, read sloppily, against a sloppily read host.
+  // client-go's wrapper first: untrimmed entries, read sloppily, against a sloppily read host.
   const sloppyIp = parseIp(host, { sloppy: true });
   const blocks = noProxy.split(",").map((entry) => parseCidr(entry, { sloppy: true }));
   if (
     sloppyIp !== undefined && blocks.some((b) => b !== undefined && networkContains(b, sloppyIp))
   ) {
     return undefined;
+  }
+  if (noProxyMatchers(noProxy).some((matches) => matches(host, port, ip))) return undefined;
+  // Only a proxy that applies can fail the run.
+  const proxy = parseProxy(value, variable);
+  if (proxy === undefined) return undefined;
+  if (!PROXY_SCHEMES.includes(proxy.protocol)) {
+    throw new ProxyError(
+      `Cannot use the proxy in ${variable}: unsupported scheme ${JSON.stringify(proxy.protocol)}`,
+    );
   }
   return { url: proxy, variable };
 }

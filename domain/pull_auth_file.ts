@@ -104,6 +104,14 @@ export async function writePullAuthFile(
   } catch (error) {
     throw step("unable to create auth file", step("unable to read global auth file", error));
   }
+  if (global.credHelpersProblem !== undefined) {
+    logger.log(
+      "warning",
+      `Not carrying over the credHelpers of ${
+        goQuote(deps.globalAuth.path)
+      }: ${global.credHelpersProblem}`,
+    );
+  }
   const merged = mergeAuths(
     { image: pull.image, targets: targets.targets, secrets: listing.secrets, global },
     logger,

@@ -14,6 +14,7 @@ import { readRegistriesFiles, registriesLocations } from "../adapters/registries
 import { readStdin, type TextSink } from "../adapters/stdio.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
 import { errorChain } from "../domain/error_chain.ts";
+import { goDecodeUtf8 } from "../domain/go_text.ts";
 import type { ProxyEnvironment } from "../domain/proxy_for_url.ts";
 import type { ProviderDeps } from "../domain/provide_credentials.ts";
 import { provideCredentials } from "../domain/provide_credentials.ts";
@@ -96,7 +97,9 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
     },
     globalAuth: {
       path: config.globalAuthFile,
-      read: () => readTextIfExists(config.globalAuthFile, "global auth file"),
+      // Read as kubelet's Go code reads it.
+      read: () =>
+        readTextIfExists(config.globalAuthFile, "global auth file", { decode: goDecodeUtf8 }),
     },
     authStore: createAuthStore({ ...(io.uid === undefined ? {} : { owner: io.uid }), deadline }),
     logger,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { assertEquals } from "../support/assert.ts";
 import { createAuthStore } from "../../adapters/auth_store.ts";
+import { DeadlineError } from "../../domain/deadline.ts";
 import { withTempDir } from "../support/temp_tree.ts";
 
 const CONTENT = '{\n\t"auths": {}\n}\n';
@@ -148,3 +149,36 @@ Deno.test("createAuthStore().sweep() removes only old temporary files", () =>
     assertEquals(await names(root), [".auth-new.tmp", "default-x.json", "old.tmp"]);
     assertEquals(await createAuthStore().sweep(`${root}/missing`, Date.now()), 0);
   }));
+
+Deno.test("createAuthStore().write() never puts a file in place after the deadline", async (t) => {
+  await t.step(
+    "createAuthStore().write() when the deadline has passed",
+    () =>
+      withTempDir(async (root) => {
+        await Deno.chmod(root, 0o700);
+        const controller = new AbortController();
+        controller.abort();
+        await assert.rejects(
+          createAuthStore({ deadline: controller.signal }).write(`${root}/a.json`, CONTENT),
+          (error) => error instanceof DeadlineError,
+        );
+        assertEquals(await names(root), []);
+      }),
+  );
+  await t.step(
+    "createAuthStore().write() when the deadline passes while it writes",
+    () =>
+      withTempDir(async (root) => {
+        await Deno.chmod(root, 0o700);
+        const controller = new AbortController();
+        const writing = createAuthStore({ deadline: controller.signal }).write(
+          `${root}/a.json`,
+          CONTENT,
+        );
+        controller.abort();
+        await assert.rejects(writing, (error) => error instanceof DeadlineError);
+        // Neither the file nor its temporary copy (which holds credentials) is left.
+        assertEquals(await names(root), []);
+      }),
+  );
+});

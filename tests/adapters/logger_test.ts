@@ -1,6 +1,7 @@
+import assert from "node:assert/strict";
 import { assertEquals } from "../support/assert.ts";
 import type { Journal } from "../../adapters/journald.ts";
-import { createLogger } from "../../adapters/logger.ts";
+import { createLogger, MAX_JOURNAL_RECORDS } from "../../adapters/logger.ts";
 import type { LogLevel } from "../../domain/ports.ts";
 
 function sinks() {
@@ -46,4 +47,43 @@ Deno.test("createLogger() honours the stderr level", async (t) => {
       assertEquals(s.stderr, expected);
     });
   }
+});
+
+Deno.test("createLogger() never waits long for a journal that does not take records", async () => {
+  const stderr: string[] = [];
+  const stuck: Journal = { send: () => new Promise(() => {}), close() {} };
+  const logger = createLogger({
+    stderr: { write: (text) => Promise.resolve(void stderr.push(text)) },
+    journal: stuck,
+  });
+  logger.log("info", "a");
+  logger.log("error", "b");
+  const started = performance.now();
+  await logger.flush({ timeoutMs: 100 });
+  assert.ok(performance.now() - started < 1000);
+  assertEquals(stderr, [
+    "b\n",
+    `Dropped 2 of 2 journal records: the journal did not take them in time or the run logged more than ${MAX_JOURNAL_RECORDS}\n`,
+  ]);
+});
+
+Deno.test("createLogger() counts records the journal refused and caps a run's records", async () => {
+  const stderr: string[] = [];
+  let sent = 0;
+  const refusing: Journal = {
+    send: () => ++sent % 2 === 0 ? Promise.reject(new Error("ENOBUFS")) : Promise.resolve(),
+    close() {},
+  };
+  const logger = createLogger({
+    stderr: { write: (text) => Promise.resolve(void stderr.push(text)) },
+    journal: refusing,
+  });
+  for (let i = 0; i < MAX_JOURNAL_RECORDS + 10; i++) logger.log("info", `${i}`);
+  await logger.flush();
+  assertEquals(sent, MAX_JOURNAL_RECORDS);
+  assertEquals(stderr, [
+    `Dropped ${MAX_JOURNAL_RECORDS / 2 + 10} of ${
+      MAX_JOURNAL_RECORDS + 10
+    } journal records: the journal did not take them in time or the run logged more than ${MAX_JOURNAL_RECORDS}\n`,
+  ]);
 });

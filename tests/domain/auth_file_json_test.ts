@@ -41,3 +41,23 @@ Deno.test("encodeAuthFile() keeps identity tokens and escapes like Go", () => {
 Deno.test("encodeAuthFile() writes an empty map as Go does", () => {
   assertEquals(encodeAuthFile(new Map()), '{\n\t"auths": {}\n}\n');
 });
+
+Deno.test("encodeAuthFile() carries the global file's credential helpers after auths", () => {
+  assertEquals(
+    encodeAuthFile(new Map([["mirror-a.example:5000", { auth: "dTpw" }]]), {
+      credHelpers: new Map([["z.io", "z"], ["mirror-b.example:5000", "examplehelper"]]),
+    }),
+    [
+      "{",
+      '\t"auths": {',
+      '\t\t"mirror-a.example:5000": {\n\t\t\t"auth": "dTpw"\n\t\t}',
+      "\t},",
+      '\t"credHelpers": {',
+      '\t\t"mirror-b.example:5000": "examplehelper",',
+      '\t\t"z.io": "z"',
+      "\t}",
+      "}",
+      "",
+    ].join("\n"),
+  );
+});

@@ -240,3 +240,68 @@ Deno.test("mergeAuths() logs the upstream lines of scenario S1", () => {
     ["info", 'Using mirror auth "localhost:5000" for registry from secret "localhost:5000"'],
   ]);
 });
+
+Deno.test("mergeAuths() carries the global credential helpers, never a secret's", async (t) => {
+  const global = parseDockerConfig(
+    '{"auths":{},"credHelpers":{"mirror-b.example:5000":"examplehelper","mirror-a.example:5000":"other"}}',
+    { legacy: false, credHelpers: true },
+  );
+  const conf =
+    '[[registry]]\nlocation = "docker.io"\n[[registry.mirror]]\nlocation = "mirror-a.example:5000"\n[[registry.mirror]]\nlocation = "mirror-b.example:5000"\n';
+  const loaded = loadRegistriesConf({ main: { path: "r.conf", text: conf }, dropIns: [] });
+  const logs: [LogLevel, string][] = [];
+  const result = mergeAuths({
+    image: "docker.io/library/nginx",
+    targets: credentialTargets(loaded, "docker.io/library/nginx").targets,
+    secrets: [{
+      name: "tenant",
+      type: "kubernetes.io/dockerconfigjson",
+      data: {
+        ".dockerconfigjson": JSON.stringify({
+          auths: { "mirror-a.example:5000": { auth: SU } },
+          credHelpers: { "mirror-b.example:5000": "evil" },
+        }),
+      },
+    }],
+    global,
+  }, { log: (level, message) => logs.push([level, message]) });
+  await t.step("mergeAuths() keeps a helper for a registry the namespace does not provide", () => {
+    assertEquals(result.credHelpers.get("mirror-b.example:5000"), "examplehelper");
+  });
+  await t.step("mergeAuths() leaves out a helper that would override the namespace", () => {
+    assertEquals(result.credHelpers.has("mirror-a.example:5000"), false);
+    assertEquals(
+      logs.some(([, m]) => m.includes('global credential helper for "mirror-a.example:5000"')),
+      true,
+    );
+  });
+  await t.step("mergeAuths() never takes a helper from a secret", () => {
+    assertEquals([...result.credHelpers.values()].includes("evil"), false);
+  });
+});
+
+Deno.test("mergeAuths() logs a bounded number of records whatever the input size", () => {
+  const count = (secrets: number, globals: number) => {
+    const { logs } = merge({
+      registry: "docker.io",
+      mirrors: ["mirror.corp"],
+      image: "docker.io/library/nginx",
+      secrets: [
+        ...Array.from({ length: secrets }, (_, i) => ({
+          name: `s${String(i).padStart(5, "0")}`,
+          auths: {
+            [`other-${i}.example`]: { auth: SU },
+            "mirror.corp": i % 2 === 0 ? { auth: SU } : {},
+            [`u:p@bad key ${i}`]: { auth: SU },
+          },
+        })),
+        { name: "broken", auths: { "mirror.corp": { auth: "!!" } } },
+      ],
+      global: Object.fromEntries(
+        Array.from({ length: globals }, (_, i) => [`g${i}.example`, i % 2 ? { auth: GU } : {}]),
+      ),
+    });
+    return logs.filter(([level]) => level !== "debug").length;
+  };
+  assertEquals(count(5, 5), count(2000, 1000));
+});

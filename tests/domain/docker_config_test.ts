@@ -69,7 +69,7 @@ const ROWS: readonly [string, string, string, Record<string, string[]> | string]
     "one character too many",
     "a 4n+1 length is never base64",
     '{"auths":{"m":{"auth":"dXNlc"}}}',
-    'error: auths."m".auth: illegal base64 data at input byte 5',
+    'error: auths."m".auth: illegal base64 data at input byte 4',
   ],
   [
     "not base64 at all",
@@ -241,6 +241,19 @@ Deno.test("parseDockerConfig() reads the legacy bare map (.dockercfg)", async (t
       () => assertEquals(decoded(text, true), expected),
     );
   }
+});
+
+Deno.test("parseDockerConfig() leaves out malformed credHelpers, which kubelet does not read", () => {
+  const config = parseDockerConfig(
+    '{"auths":{"m":{"auth":"dTpw"}},"credHelpers":{"a":"x","b":5}}',
+    {
+      legacy: false,
+      credHelpers: true,
+    },
+  );
+  assertEquals(config.entries.length, 1);
+  assertEquals([...config.credHelpers], []);
+  assertEquals(config.credHelpersProblem, 'credHelpers."b": cannot unmarshal number into a string');
 });
 
 Deno.test("parseDockerConfig() reads containers/image's credHelpers only when asked", () => {

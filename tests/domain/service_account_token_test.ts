@@ -3,6 +3,7 @@ import {
   isNamespaceName,
   namespaceFromToken,
   TokenError,
+  tokenValidity,
 } from "../../domain/service_account_token.ts";
 
 function segment(value: unknown): string {
@@ -103,6 +104,33 @@ Deno.test("isNamespaceName() accepts DNS-1123 labels only", async (t) => {
     await t.step(
       `isNamespaceName() ${JSON.stringify(name.slice(0, 20))}`,
       () => assertEquals(isNamespaceName(name), valid),
+    );
+  }
+});
+
+Deno.test("tokenValidity() reads the audience and expiry for a refused token's message", async (t) => {
+  const token = (claims: unknown) =>
+    `e30.${
+      new TextEncoder().encode(JSON.stringify(claims)).toBase64({
+        alphabet: "base64url",
+        omitPadding: true,
+      })
+    }.sig`;
+  const rows: readonly [string, string, unknown][] = [
+    ["a list of audiences", token({ aud: ["https://a", "https://b"], exp: 1700000000 }), {
+      audiences: ["https://a", "https://b"],
+      expiresAt: 1700000000,
+    }],
+    ["one audience as a string", token({ aud: "https://kubernetes.default.svc" }), {
+      audiences: ["https://kubernetes.default.svc"],
+    }],
+    ["claims of the wrong types", token({ aud: 5, exp: "soon" }), { audiences: [] }],
+    ["a token that is not a JWT", "not-a-token", { audiences: [] }],
+  ];
+  for (const [name, value, expected] of rows) {
+    await t.step(
+      `tokenValidity() with ${name}`,
+      () => assertEquals(tokenValidity(value), expected),
     );
   }
 });

@@ -9,10 +9,10 @@ import { assertEquals } from "../support/assert.ts";
 import {
   kubeletRequest,
   serviceAccountToken,
-  type StandInOptions,
   type StandInSecret,
   startApiStandIn,
 } from "../support/api_stand_in.ts";
+import { type Scenario, scenario } from "../support/provider_scenario.ts";
 import { type NodeLayout, nodeLayout, runProvider } from "../support/node_layout.ts";
 import { withTempDir } from "../support/temp_tree.ts";
 import {
@@ -24,46 +24,6 @@ import {
   TOKEN,
   W03,
 } from "../support/provider_fixtures.ts";
-
-interface Scenario {
-  readonly files?: Record<string, string>;
-  readonly api?: Omit<StandInOptions, "token">;
-  readonly stdin?: string;
-  readonly args?: readonly string[];
-  readonly before?: (node: NodeLayout) => Promise<void>;
-}
-
-async function listDir(path: string): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(path)) names.push(entry.name);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return names;
-}
-
-async function scenario(options: Scenario) {
-  return await withTempDir(async (root) => {
-    const node = await nodeLayout(root, {
-      "etc/containers/registries.conf": MIRRORED,
-      ...options.files,
-    });
-    await options.before?.(node);
-    const api = startApiStandIn({ token: TOKEN, secrets: [MY_SECRET], ...options.api });
-    try {
-      const result = await runProvider(node, options.stdin ?? kubeletRequest(IMAGE, TOKEN), {
-        args: [`--api-server=${api.url}`, ...(options.args ?? [])],
-      });
-      const authFile = `${node.paths.authDir}/${FILE}`;
-      const written = await Deno.readTextFile(authFile).catch(() => undefined);
-      const leftovers = (await listDir(node.paths.authDir)).filter((name) => name !== FILE);
-      return { ...result, written, requests: api.requests.length, leftovers, node, authFile };
-    } finally {
-      await api.close();
-    }
-  });
-}
 
 Deno.test("provider writes the auth file and answers (happy path, S1)", async () => {
   const result = await scenario({});

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { serviceAccountToken, type StandInSecret } from "./api_stand_in.ts";
+import { kubeletRequest, serviceAccountToken, type StandInSecret } from "./api_stand_in.ts";
 
 export const TOKEN = serviceAccountToken("default");
 export const IMAGE = "docker.io/library/nginx";
@@ -25,3 +25,8 @@ export const MY_SECRET: StandInSecret = {
 };
 export const W03 =
   '{\n\t"auths": {\n\t\t"localhost:5000": {\n\t\t\t"auth": "bXl1c2VyOm15cGFzc3dvcmQ="\n\t\t}\n\t}\n}\n';
+
+/** kubelet's request for `image` with the S1 token. */
+export function kubeletRequestFor(image: string): string {
+  return kubeletRequest(image, TOKEN);
+}

@@ -1,0 +1,77 @@
+/**
+ * Go's notion of white space (`unicode.IsSpace`), which differs from
+ * JavaScript's `\s`: Go counts U+0085 (next line) and not U+FEFF (byte-order
+ * mark). Used wherever a Go program's `strings.TrimSpace` decides something.
+ *
+ * @module
+ */
+
+const GO_SPACE =
+  "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, "g");
+
+/**
+ * Go's `strings.TrimSpace`.
+ *
+ * @example
+ * ```ts
+ * import { goTrimSpace } from "./go_text.ts";
+ * goTrimSpace("\u0085 a.io \n"); // "a.io"
+ * goTrimSpace("\ufeffa.io"); // "\ufeffa.io"
+ * ```
+ */
+export function goTrimSpace(text: string): string {
+  return text.replace(TRIM, "");
+}
+
+const FATAL = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The length of the valid UTF-8 sequence at `at`, or 0 (Go's `utf8.DecodeRune` size rules). */
+function sequenceLength(bytes: Uint8Array, at: number): number {
+  const lead = bytes[at]!;
+  const continuation = (i: number, low = 0x80, high = 0xbf) =>
+    bytes[at + i] !== undefined && bytes[at + i]! >= low && bytes[at + i]! <= high;
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return continuation(1) ? 2 : 0;
+  if (lead >= 0xe0 && lead <= 0xef) {
+    const [low, high] = lead === 0xe0 ? [0xa0, 0xbf] : lead === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return continuation(1, low, high) && continuation(2) ? 3 : 0;
+  }
+  if (lead >= 0xf0 && lead <= 0xf4) {
+    const [low, high] = lead === 0xf0 ? [0x90, 0xbf] : lead === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/**
+ * Bytes as text the way Go's `encoding/json` reads them: a byte-order mark is
+ * kept (Go refuses it as JSON), and every byte that does not start a valid
+ * UTF-8 sequence becomes one U+FFFD (`TextDecoder` would replace a cut-short
+ * sequence as a whole).
+ *
+ * @example
+ * ```ts
+ * import { goDecodeUtf8 } from "./go_text.ts";
+ * goDecodeUtf8(new Uint8Array([0x61, 0xe2, 0x82, 0x62])); // "a\ufffd\ufffdb"
+ * ```
+ */
+export function goDecodeUtf8(bytes: Uint8Array): string {
+  try {
+    return FATAL.decode(bytes);
+  } catch {
+    // Not UTF-8 throughout: decode sequence by sequence.
+  }
+  let text = "";
+  for (let at = 0; at < bytes.length;) {
+    const length = sequenceLength(bytes, at);
+    if (length === 0) {
+      text += "\ufffd";
+      at++;
+    } else {
+      text += FATAL.decode(bytes.subarray(at, at + length));
+      at += length;
+    }
+  }
+  return text;
+}
