@@ -13,7 +13,7 @@ import {
   startApiStandIn,
 } from "../support/api_stand_in.ts";
 import { type Scenario, scenario } from "../support/provider_scenario.ts";
-import { type NodeLayout, nodeLayout, runProvider } from "../support/node_layout.ts";
+import { nodeLayout, runProvider } from "../support/node_layout.ts";
 import { withTempDir } from "../support/temp_tree.ts";
 import {
   FILE,

@@ -45,7 +45,8 @@ const DAMAGE = [..."\"'{}[]:,\\\n\r\t #-|>&*!%@`\u0000\u001b\u2028", "\\u12", "n
  */
 export function damage(random: Random, text: string): string {
   let damaged = text;
-  for (let edit = 0, edits = 1 + random.int(3); edit < edits; edit++) {
+  const edits = 1 + random.int(3);
+  for (let edit = 0; edit < edits; edit++) {
     const at = random.int(damaged.length + 1);
     switch (random.int(4)) {
       case 0:

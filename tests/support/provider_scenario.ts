@@ -4,7 +4,8 @@
  * journal socket, and what the run left behind.
  */
 
-import { type StandInOptions, startApiStandIn } from "./api_stand_in.ts";
+import { type RecordedRequest, type StandInOptions, startApiStandIn } from "./api_stand_in.ts";
+import type { CliResult } from "./run_cli.ts";
 import { type NodeLayout, nodeLayout, runProvider } from "./node_layout.ts";
 import { FILE, IMAGE, kubeletRequestFor, MIRRORED, MY_SECRET, TOKEN } from "./provider_fixtures.ts";
 import { openTestJournal } from "./test_journal.ts";
@@ -35,8 +36,23 @@ export async function listDir(path: string): Promise<string[]> {
   return names.sort();
 }
 
+/** What a scenario's run did and left behind. */
+export interface ScenarioResult extends CliResult {
+  /** The auth file for the S1 pull, when there is one. */
+  readonly written: string | undefined;
+  /** How many requests the API stand-in received, and what they were. */
+  readonly requests: number;
+  readonly recorded: readonly RecordedRequest[];
+  /** Journal entries, when the scenario had a journal. */
+  readonly journal: readonly Record<string, string>[];
+  /** Other files in the auth directory. */
+  readonly leftovers: readonly string[];
+  readonly node: NodeLayout;
+  readonly authFile: string;
+}
+
 /** Runs the provider once in a fresh scenario and reports what it did. */
-export async function scenario(options: Scenario) {
+export async function scenario(options: Scenario): Promise<ScenarioResult> {
   return await withTempDir(async (root) => {
     const node = await nodeLayout(root, {
       "etc/containers/registries.conf": MIRRORED,
