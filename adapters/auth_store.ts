@@ -1,6 +1,7 @@
 /**
  * The namespaced auth files on disk: written atomically into a private
- * directory, removed when stale, and temporary files of killed runs swept.
+ * directory, removed when stale, and what earlier runs left behind swept:
+ * temporary files of killed runs and auth files CRI-O never consumed.
  *
  * CRI-O may `stat` and `rename` the target at any moment, and several
  * provider runs may write at once, so a file is never visible half-written:
@@ -10,7 +11,7 @@
  * @module
  */
 
-import { isTemporaryAuthFile } from "../domain/auth_file_path.ts";
+import { isNamespacedAuthFile, isTemporaryAuthFile } from "../domain/auth_file_path.ts";
 import { DeadlineError } from "../domain/deadline.ts";
 import type { AuthStore } from "../domain/ports.ts";
 import { writeAll } from "./bytes.ts";
@@ -165,7 +166,8 @@ export function createAuthStore(options: AuthStoreOptions = {}): AuthStore {
       let removed = 0;
       try {
         for await (const entry of Deno.readDir(dir)) {
-          if (!entry.isFile || !isTemporaryAuthFile(entry.name)) continue;
+          const left = isTemporaryAuthFile(entry.name) || isNamespacedAuthFile(entry.name);
+          if (!entry.isFile || !left) continue;
           const path = `${dir}/${entry.name}`;
           const info = await Deno.lstat(path).catch(() => undefined);
           if ((info?.mtime?.getTime() ?? Infinity) < olderThan) {

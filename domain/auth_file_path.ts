@@ -34,6 +34,19 @@ export async function authFilePath(
 }
 
 /**
+ * Whether a file name is a namespaced auth file (`<namespace>-<sha256 hex>.json`).
+ *
+ * @example
+ * ```ts
+ * import { isNamespacedAuthFile } from "./auth_file_path.ts";
+ * isNamespacedAuthFile("default-7e59ad64326bc321517fb6fc6586de5ee149178394d9edfa2a877176cdf6fad5.json"); // true
+ * ```
+ */
+export function isNamespacedAuthFile(name: string): boolean {
+  return /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?-[0-9a-f]{64}\.json$/.test(name);
+}
+
+/**
  * Whether a file name is a temporary file of the atomic write (`.auth-*.tmp`).
  *
  * @example

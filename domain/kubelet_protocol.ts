@@ -100,26 +100,50 @@ export function parseRequest(text: string): CredentialProviderRequest {
   };
 }
 
+/** Options for {@linkcode encodeResponse}. */
+export interface ResponseOptions {
+  /**
+   * The request's image, when the request carried a service-account token:
+   * the answer then holds an empty credential for it (see below).
+   */
+  readonly image?: string;
+}
+
 /**
  * The response line: the request's API version, `Registry` keys and
  * `cacheDuration: "0s"`, so kubelet does not cache a response whose real
- * effect is the auth file written for this one pull. No `auth`: credentials
- * returned to kubelet would never reach a mirror.
+ * effect is the auth file written for this one pull (with caching, kubelet
+ * would skip the run and no fresh file would be written).
+ *
+ * Real credentials returned to kubelet would never reach a mirror. But when
+ * the request carries a service-account token, the answer holds an entry with
+ * an empty username and password for the request's image: kubelet then
+ * records the pull under the pod's service account (KEP-2535,
+ * `KubeletEnsureSecretPulledImages`) instead of as accessible to every pod on
+ * the node, so another namespace cannot start the cached private image
+ * without pulling it with its own credentials. CRI-O sets registry
+ * credentials only for a non-empty username (`server/image_pull.go`), so the
+ * pull still uses the namespaced auth file.
  *
  * @example
  * ```ts
  * import { encodeResponse } from "./kubelet_protocol.ts";
  * encodeResponse("credentialprovider.kubelet.k8s.io/v1");
  * // '{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","cacheDuration":"0s"}\n'
+ * encodeResponse("credentialprovider.kubelet.k8s.io/v1", { image: "docker.io/library/nginx" });
+ * // '{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","cacheDuration":"0s","auth":{"docker.io/library/nginx":{"username":"","password":""}}}\n'
  * ```
  */
-export function encodeResponse(apiVersion: ApiVersion): string {
+export function encodeResponse(apiVersion: ApiVersion, options: ResponseOptions = {}): string {
   return `${
     JSON.stringify({
       kind: "CredentialProviderResponse",
       apiVersion,
       cacheKeyType: "Registry",
       cacheDuration: "0s",
+      ...(options.image === undefined
+        ? {}
+        : { auth: { [options.image]: { username: "", password: "" } } }),
     })
   }\n`;
 }

@@ -69,7 +69,11 @@ export interface AuthStore {
   write(path: string, content: string): Promise<void>;
   /** Removes `path`; `false` when there was nothing to remove. */
   remove(path: string): Promise<boolean>;
-  /** Removes temporary files a killed run left in `dir` before `olderThan` (epoch ms). */
+  /**
+   * Removes what earlier runs left in `dir` before `olderThan` (epoch ms):
+   * temporary files of killed runs, and auth files CRI-O never consumed (a
+   * cached start runs the provider without a pull following).
+   */
   sweep(dir: string, olderThan: number): Promise<number>;
 }
 

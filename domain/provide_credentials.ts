@@ -171,8 +171,13 @@ async function pullOf(image: string, token: string, options: ProviderOptions): P
   return { image, namespace, token, authFile };
 }
 
+/** The answer; with a token, it lets kubelet record the pull under the pod's service account. */
 async function respond(deps: ProviderDeps, request: CredentialProviderRequest): Promise<void> {
-  await beforeDeadline(deps.deadline, deps.responses.write(encodeResponse(request.apiVersion)));
+  const image = request.serviceAccountToken === undefined ? {} : { image: request.image };
+  await beforeDeadline(
+    deps.deadline,
+    deps.responses.write(encodeResponse(request.apiVersion, image)),
+  );
 }
 
 /** Removes an earlier run's file for the pull; never throws, the run's own outcome matters more. */

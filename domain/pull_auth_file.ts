@@ -21,8 +21,13 @@ import type { RegistriesSources } from "./registries_model.ts";
 import { tokenValidity } from "./service_account_token.ts";
 import { step } from "./step_error.ts";
 
-/** Temporary files older than this were left by a killed run. */
-const STALE_TEMPORARY_FILE_MS = 10 * 60 * 1000;
+/**
+ * Files older than this were left behind: a temporary file by a killed run, an
+ * auth file by a run no pull followed (a cached start that kubelet verified
+ * through the provider). CRI-O consumes a file within the pull it was written
+ * for; a later run writes a fresh one.
+ */
+const LEFT_BEHIND_MS = 10 * 60 * 1000;
 
 /** One pull, as the run knows it after reading the request. */
 export interface PullContext {
@@ -53,10 +58,10 @@ export async function writePullAuthFile(
   try {
     await beforeDeadline(
       deadline,
-      deps.authStore.sweep(pull.authDir, deps.clock.now() - STALE_TEMPORARY_FILE_MS),
+      deps.authStore.sweep(pull.authDir, deps.clock.now() - LEFT_BEHIND_MS),
     );
   } catch (error) {
-    logger.log("warning", `Unable to sweep temporary auth files: ${errorChain(error)}`);
+    logger.log("warning", `Unable to sweep left-behind auth files: ${errorChain(error)}`);
   }
   log(`Matching mirrors for registry config: ${deps.registries.mainPath}`);
   let targets;

@@ -135,18 +135,34 @@ Deno.test("createAuthStore().remove() says whether there was a file", () =>
     ]);
   }));
 
-Deno.test("createAuthStore().sweep() removes only old temporary files", () =>
+Deno.test("createAuthStore().sweep() removes only what earlier runs left behind", () =>
   withTempDir(async (root) => {
     const old = new Date("2026-01-01T00:00:00Z");
-    for (const name of [".auth-old.tmp", ".auth-new.tmp", "default-x.json", "old.tmp"]) {
-      await Deno.writeTextFile(`${root}/${name}`, "x");
-    }
-    for (const name of [".auth-old.tmp", "default-x.json", "old.tmp"]) {
+    const unconsumed = `default-${"a".repeat(64)}.json`;
+    const fresh = `team-a-${"b".repeat(64)}.json`;
+    const names_ = [
+      ".auth-old.tmp",
+      ".auth-new.tmp",
+      unconsumed,
+      fresh,
+      "default-x.json",
+      "old.tmp",
+    ];
+    for (const name of names_) await Deno.writeTextFile(`${root}/${name}`, "x");
+    await Deno.mkdir(`${root}/in-use`);
+    for (const name of [".auth-old.tmp", unconsumed, "default-x.json", "old.tmp", "in-use"]) {
       await Deno.utime(`${root}/${name}`, old, old);
     }
     const removed = await createAuthStore().sweep(root, new Date("2026-06-01T00:00:00Z").getTime());
-    assertEquals(removed, 1);
-    assertEquals(await names(root), [".auth-new.tmp", "default-x.json", "old.tmp"]);
+    assertEquals(removed, 2);
+    // Files that are not the provider's, CRI-O's in-use directory and recent files stay.
+    assertEquals(await names(root), [
+      ".auth-new.tmp",
+      "default-x.json",
+      "in-use",
+      "old.tmp",
+      fresh,
+    ]);
     assertEquals(await createAuthStore().sweep(`${root}/missing`, Date.now()), 0);
   }));
 

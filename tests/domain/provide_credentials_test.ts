@@ -20,8 +20,13 @@ const MY_SECRET: PullSecret = {
   },
 };
 const TOKEN = serviceAccountToken("default");
-const RESPONSE =
+const RESPONSE_WITHOUT_TOKEN =
   '{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","cacheDuration":"0s"}\n';
+/** With a token: an empty credential for the image, so kubelet records the pull per service account. */
+const RESPONSE = RESPONSE_WITHOUT_TOKEN.replace(
+  /}\n$/,
+  ',"auth":{"docker.io/library/nginx":{"username":"","password":""}}}\n',
+);
 
 interface Fakes {
   readonly deps: ProviderDeps;
@@ -168,7 +173,7 @@ Deno.test("provideCredentials() answers the request's API version", async () => 
     }),
   });
   await provideCredentials(f.deps, { authDir: AUTH_DIR });
-  assertEquals(f.responses, [RESPONSE.replace("/v1", "/v1beta1")]);
+  assertEquals(f.responses, [RESPONSE_WITHOUT_TOKEN.replace("/v1", "/v1beta1")]);
 });
 
 Deno.test("provideCredentials() S5: no token is a no-op, not an error (W14)", async () => {
@@ -178,7 +183,7 @@ Deno.test("provideCredentials() S5: no token is a no-op, not an error (W14)", as
     ...S1_START,
     "No service account token in the request, will not write any auth file",
   ]);
-  assertEquals([f.secretCalls, f.sweeps, f.responses], [[], [], [RESPONSE]]);
+  assertEquals([f.secretCalls, f.sweeps, f.responses], [[], [], [RESPONSE_WITHOUT_TOKEN]]);
 });
 
 Deno.test("provideCredentials() S7: nothing matches, nothing written, stale file removed", async () => {

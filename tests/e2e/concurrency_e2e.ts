@@ -9,12 +9,11 @@ import assert from "node:assert/strict";
 import { assertEquals } from "../support/assert.ts";
 import { kubeletRequest, serviceAccountToken, startApiStandIn } from "../support/api_stand_in.ts";
 import { nodeLayout, runProvider } from "../support/node_layout.ts";
+import { responseFor } from "../support/provider_fixtures.ts";
 import { withTempDir } from "../support/temp_tree.ts";
 
 const TOKEN = serviceAccountToken("default");
 const RUNS = 50;
-const RESPONSE =
-  '{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","cacheDuration":"0s"}\n';
 const EXPECTED = { auths: { "127.0.0.1:5000": { auth: "dTpw" } } };
 
 /** Renames every finished auth file into in-use/ and parses it, until stopped. */
@@ -98,8 +97,8 @@ Deno.test({
             );
             await consuming.stop();
             assertEquals(
-              results.filter((r) =>
-                r.code !== 0 || r.stdout !== RESPONSE || r.stderr !== ""
+              results.filter((r, i) =>
+                r.code !== 0 || r.stdout !== responseFor(imageOf(i)) || r.stderr !== ""
               ),
               [],
             );
@@ -109,7 +108,9 @@ Deno.test({
               `${consuming.consumed.length} files consumed`,
             );
             assertEquals(
-              new Set(consuming.consumed.map((c) => c.name)).size,
+              new Set(consuming.consumed.map((c) =>
+                c.name
+              )).size,
               distinctFiles,
             );
             for (const file of consuming.consumed) assertEquals(file.content, EXPECTED, file.name);

@@ -21,6 +21,8 @@ import {
   MIRRORED,
   MY_SECRET,
   RESPONSE,
+  RESPONSE_WITHOUT_TOKEN,
+  responseFor,
   TOKEN,
   W03,
 } from "../support/provider_fixtures.ts";
@@ -46,20 +48,24 @@ Deno.test("provider writes a private file into a private directory", () =>
   }));
 
 Deno.test("provider answers without a file or API call when nothing needs one", async (t) => {
-  const rows: readonly [string, Scenario][] = [
+  const rows: readonly [string, Scenario, string][] = [
     ["no mirror", {
       files: { "etc/containers/registries.conf": '[[registry]]\nlocation = "docker.io"\n' },
-    }],
+    }, RESPONSE],
     ["no registries configuration at all", {
       before: (node) => Deno.remove(node.paths.registriesConf),
-    }],
-    ["no token (static pods, requireServiceAccount: false)", { stdin: kubeletRequest(IMAGE) }],
-    ["an image without a registries table", { stdin: kubeletRequest("quay.io/a/b", TOKEN) }],
+    }, RESPONSE],
+    ["no token (static pods, requireServiceAccount: false)", {
+      stdin: kubeletRequest(IMAGE),
+    }, RESPONSE_WITHOUT_TOKEN],
+    ["an image without a registries table", {
+      stdin: kubeletRequest("quay.io/a/b", TOKEN),
+    }, responseFor("quay.io/a/b")],
   ];
-  for (const [name, options] of rows) {
+  for (const [name, options, response] of rows) {
     await t.step(`provider with ${name}`, async () => {
       const result = await scenario(options);
-      assertEquals([result.code, result.stdout, result.stderr], [0, RESPONSE, ""]);
+      assertEquals([result.code, result.stdout, result.stderr], [0, response, ""]);
       assertEquals([result.written, result.requests], [undefined, 0]);
     });
   }

@@ -11,8 +11,23 @@ import { kubeletRequest, serviceAccountToken, type StandInSecret } from "./api_s
 export const TOKEN = serviceAccountToken("default");
 export const IMAGE = "docker.io/library/nginx";
 export const FILE = "default-7e59ad64326bc321517fb6fc6586de5ee149178394d9edfa2a877176cdf6fad5.json";
-export const RESPONSE =
+/** The answer to a request without a service-account token. */
+export const RESPONSE_WITHOUT_TOKEN =
   '{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","cacheDuration":"0s"}\n';
+
+/**
+ * The answer to a request with a token for `image`: an empty credential for
+ * it, so kubelet records the pull under the pod's service account.
+ */
+export function responseFor(image: string): string {
+  return RESPONSE_WITHOUT_TOKEN.replace(
+    /}\n$/,
+    `,"auth":{${JSON.stringify(image)}:{"username":"","password":""}}}\n`,
+  );
+}
+
+/** The answer to upstream's S1 request (with a token, for `IMAGE`). */
+export const RESPONSE = responseFor(IMAGE);
 export const MIRRORED =
   '[[registry]]\nlocation = "docker.io"\n[[registry.mirror]]\nlocation = "localhost:5000"\ninsecure = true\n';
 export const MY_SECRET: StandInSecret = {
