@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { assertEquals } from "../support/assert.ts";
-import { authFilePath, isTemporaryAuthFile } from "../../domain/auth_file_path.ts";
+import {
+  authFilePath,
+  isNamespacedAuthFile,
+  isTemporaryAuthFile,
+} from "../../domain/auth_file_path.ts";
 
 // vectors.md Part P.
 Deno.test("authFilePath() names the file as CRI-O expects", async (t) => {
@@ -87,4 +91,23 @@ Deno.test("isTemporaryAuthFile() recognizes only the writer's temporary files", 
     ),
     [true, true, false, false, false],
   );
+});
+
+Deno.test("isNamespacedAuthFile() recognizes only the files CRI-O consumes", async (t) => {
+  const hash = "7e59ad64326bc321517fb6fc6586de5ee149178394d9edfa2a877176cdf6fad5";
+  const rows: readonly [string, boolean][] = [
+    [`default-${hash}.json`, true],
+    [`team-a-${hash}.json`, true],
+    [`default-${hash.slice(1)}.json`, false],
+    [`default-${hash.toUpperCase()}.json`, false],
+    [`-${hash}.json`, false],
+    [`default-${hash}.json.tmp`, false],
+    [".auth-1a2b.tmp", false],
+    ["in-use", false],
+  ];
+  for (const [name, expected] of rows) {
+    await t.step(`isNamespacedAuthFile() on ${name}`, () => {
+      assertEquals(isNamespacedAuthFile(name), expected);
+    });
+  }
 });
