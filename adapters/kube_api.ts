@@ -17,7 +17,7 @@
 import * as z from "zod/mini";
 import { goDecodeUtf8 } from "../domain/go_text.ts";
 import { PULL_SECRET_TYPES } from "../domain/pull_secret.ts";
-import type { PullSecret, SecretListing, SecretSource } from "../domain/ports.ts";
+import type { PullSecret, SecretListing, SecretLookup, SecretSource } from "../domain/ports.ts";
 import { fetchGet, type Get, type GetRequest, type HttpAnswer } from "./http_get.ts";
 
 /**
@@ -64,13 +64,15 @@ export interface SecretSourceOptions {
   readonly maxAnswerBytes?: number;
 }
 
+const SECRET = z.looseObject({
+  metadata: z.looseObject({ name: z.string() }),
+  type: z.optional(z.string()),
+  // Secret data is base64 on the wire; anything else is a malformed answer.
+  data: z.nullish(z.record(z.string(), z.base64())),
+});
+
 const SECRET_LIST = z.looseObject({
-  items: z.nullish(z.array(z.looseObject({
-    metadata: z.looseObject({ name: z.string() }),
-    type: z.optional(z.string()),
-    // Secret data is base64 on the wire; anything else is a malformed answer.
-    data: z.nullish(z.record(z.string(), z.base64())),
-  }))),
+  items: z.nullish(z.array(SECRET)),
   metadata: z.optional(z.looseObject({ continue: z.optional(z.string()) })),
 });
 
@@ -129,33 +131,63 @@ async function httpClient(connection: ApiConnection): Promise<
   return { get: fetchGet(client), close: () => client.close() };
 }
 
+/** What every request sends, and what every answer's failure says. */
+function requestShape(connection: ApiConnection, options: SecretSourceOptions, token: string) {
+  return {
+    headers: {
+      Authorization: `Bearer ${token}`,
+      Accept: "application/json",
+      "User-Agent": options.userAgent,
+    },
+    server: connection.server,
+    signal: options.signal,
+  };
+}
+
 /**
- * Lists pull secrets from the Kubernetes API.
+ * The error for an answer that is neither a success nor a refusal the caller
+ * handles (`answer` undefined: a success whose body is not what was asked for).
+ */
+function answerError(action: string, target: string, answer?: HttpAnswer): Error {
+  const fail = (detail: string) =>
+    new Error(`Cannot ${action} from ${JSON.stringify(target)}: ${detail}`);
+  if (answer === undefined) return fail("unexpected answer");
+  if (answer.status >= 300 && answer.status <= 399) {
+    return fail(
+      `the API server answered HTTP ${answer.status} ${answer.statusText}; ` +
+        "redirects are not followed, only the configured API server is trusted",
+    );
+  }
+  const message = statusMessage(answer.body);
+  return fail(`HTTP ${answer.status} ${answer.statusText}${message ? `: ${message}` : ""}`);
+}
+
+function pullSecret(item: z.infer<typeof SECRET>, type: string): PullSecret {
+  return { name: item.metadata.name, type: item.type ?? type, data: decodeData(item.data) };
+}
+
+/**
+ * Reads pull secrets from the Kubernetes API: listed by type, or fetched by name.
  *
  * @example
  * ```ts ignore
  * import { createSecretSource } from "./kube_api.ts";
  * const source = createSecretSource({ connect, signal: AbortSignal.timeout(30_000), userAgent });
  * const listing = await source.listPullSecrets("default", token);
+ * const named = await source.getSecrets("default", { token, names: ["mirror-creds"] });
  * ```
  */
 export function createSecretSource(options: SecretSourceOptions): SecretSource {
   const pageSize = options.pageSize ?? 500;
+  const base = (connection: ApiConnection, namespace: string) =>
+    `${connection.server}/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`;
   return {
     async listPullSecrets(namespace: string, token: string): Promise<SecretListing> {
       const connection = await options.connect();
       const { get, close } = await httpClient(connection);
-      const base = `${connection.server}/api/v1/namespaces/${
-        encodeURIComponent(namespace)
-      }/secrets`;
-      const headers = {
-        Authorization: `Bearer ${token}`,
-        Accept: "application/json",
-        "User-Agent": options.userAgent,
-      };
+      const target = base(connection, namespace);
+      const shape = requestShape(connection, options, token);
       let budget = MAX_LIST_BYTES;
-      const fail = (detail: string) =>
-        new Error(`Cannot list secrets from ${JSON.stringify(base)}: ${detail}`);
       try {
         const lists = await Promise.all(PULL_SECRET_TYPES.map(async (type) => {
           const secrets: PullSecret[] = [];
@@ -166,10 +198,8 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
               limit: `${pageSize}`,
             });
             if (continueToken) query.set("continue", continueToken);
-            const answer = await getWithRetry(get, `${base}?${query}`, {
-              headers,
-              server: connection.server,
-              signal: options.signal,
+            const answer = await getWithRetry(get, `${target}?${query}`, {
+              ...shape,
               maxBodyBytes: Math.min(options.maxAnswerBytes ?? MAX_ANSWER_BYTES, budget),
             });
             budget -= answer.body.length;
@@ -177,27 +207,12 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
               const message = statusMessage(answer.body);
               return { status: answer.status, ...(message ? { message } : {}) } as const;
             }
-            if (answer.status >= 300 && answer.status <= 399) {
-              throw fail(
-                `the API server answered HTTP ${answer.status} ${answer.statusText}; ` +
-                  "redirects are not followed, only the configured API server is trusted",
-              );
-            }
             if (answer.status < 200 || answer.status > 299) {
-              const message = statusMessage(answer.body);
-              throw fail(
-                `HTTP ${answer.status} ${answer.statusText}${message ? `: ${message}` : ""}`,
-              );
+              throw answerError("list secrets", target, answer);
             }
-            const page = parseSecretList(answer.body);
-            if (page === undefined) throw fail("unexpected answer");
-            for (const item of page.items ?? []) {
-              secrets.push({
-                name: item.metadata.name,
-                type: item.type ?? type,
-                data: decodeData(item.data),
-              });
-            }
+            const page = parse(SECRET_LIST, answer.body);
+            if (page === undefined) throw answerError("list secrets", target);
+            for (const item of page.items ?? []) secrets.push(pullSecret(item, type));
             continueToken = page.metadata?.continue;
           } while (continueToken);
           return secrets;
@@ -211,19 +226,62 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
         close();
       }
     },
+
+    async getSecrets(namespace, { token, names }): Promise<SecretLookup> {
+      const connection = await options.connect();
+      const { get, close } = await httpClient(connection);
+      const shape = requestShape(connection, options, token);
+      try {
+        const answers = await Promise.all(names.map(async (name) => {
+          const target = `${base(connection, namespace)}/${encodeURIComponent(name)}`;
+          const answer = await getWithRetry(get, target, {
+            ...shape,
+            maxBodyBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
+          });
+          if (answer.status === 401) {
+            const message = statusMessage(answer.body);
+            return { refused: message ?? null };
+          }
+          if (answer.status === 403 || answer.status === 404) {
+            return { unavailable: { name, status: answer.status } } as const;
+          }
+          if (answer.status < 200 || answer.status > 299) {
+            throw answerError("get secret", target, answer);
+          }
+          const item = parse(SECRET, answer.body);
+          if (item === undefined) throw answerError("get secret", target);
+          return { secret: pullSecret(item, "") };
+        }));
+        const refused = answers.find((a) => "refused" in a);
+        if (refused !== undefined && "refused" in refused) {
+          return {
+            kind: "refused",
+            status: 401,
+            ...(refused.refused === null ? {} : { message: refused.refused }),
+          };
+        }
+        return {
+          kind: "found",
+          secrets: answers.flatMap((a) => "secret" in a ? [a.secret] : []),
+          unavailable: answers.flatMap((a) => "unavailable" in a ? [a.unavailable] : []),
+        };
+      } finally {
+        close();
+      }
+    },
   };
 }
 
-/** The page of a secret list, or `undefined` when the body is not one. */
-function parseSecretList(body: string): z.infer<typeof SECRET_LIST> | undefined {
+/** The body as `schema` reads it, or `undefined` when it is not one. */
+function parse<T>(schema: z.ZodMiniType<T>, body: string): T | undefined {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
     return undefined;
   }
-  const page = SECRET_LIST.safeParse(json);
-  return page.success ? page.data : undefined;
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /**

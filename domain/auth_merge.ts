@@ -3,7 +3,8 @@
  * secrets whose registry keys match a repository CRI-O will contact, merged
  * over the global auth file.
  *
- * Precedence is deterministic: secrets in name order, and the first secret
+ * Precedence is deterministic: secrets in name order (or in the order a
+ * service account's annotation names them), and the first secret
  * (and within a secret the first entry) that provides a key wins; namespace
  * entries replace global entries with the same key, and a global credential
  * helper for a registry the namespace provides is left out (containers/image
@@ -33,6 +34,11 @@ export interface MergeInput {
   readonly secrets: readonly PullSecret[];
   /** The global auth file. */
   readonly global: DockerConfig;
+  /**
+   * Precedence among secrets: by name (listed secrets), or as given (the
+   * order a service account's annotation names them in). @default "name"
+   */
+  readonly order?: "name" | "given";
 }
 
 /** The merged file and how many of its `auths` came from the namespace. */
@@ -100,7 +106,9 @@ export function mergeAuths(input: MergeInput, logger: Logger): MergeResult {
   const empty = new Summary("Skipped registry entries without credentials");
   const nameless = new Summary("Skipped registry keys that name no registry");
   const providedBy = new Map<string, string>();
-  const secrets = [...input.secrets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const secrets = input.order === "given"
+    ? input.secrets
+    : [...input.secrets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   for (const secret of secrets) {
     const name = goQuote(secret.name);
     const found = secretEntries(secret);

@@ -96,7 +96,10 @@ export function parseRequest(text: string): CredentialProviderRequest {
     apiVersion,
     image,
     ...(serviceAccountToken ? { serviceAccountToken } : {}),
-    ...(serviceAccountAnnotations === undefined ? {} : { serviceAccountAnnotations }),
+    // Only v1 has the field; an older version's request cannot mean it.
+    ...(serviceAccountAnnotations === undefined || apiVersion !== API_VERSIONS[0]
+      ? {}
+      : { serviceAccountAnnotations }),
   };
 }
 

@@ -50,10 +50,29 @@ export type SecretListing =
   | { readonly kind: "listed"; readonly secrets: readonly PullSecret[] }
   | { readonly kind: "refused"; readonly status: 401 | 403; readonly message?: string };
 
+/**
+ * Secrets read one by one: those found, those the API server did not give
+ * (404 absent, 403 not allowed), or the refusal of the token itself (401).
+ */
+export type SecretLookup =
+  | {
+    readonly kind: "found";
+    readonly secrets: readonly PullSecret[];
+    readonly unavailable: readonly { readonly name: string; readonly status: 403 | 404 }[];
+  }
+  | { readonly kind: "refused"; readonly status: 401; readonly message?: string };
+
 /** The namespace's registry pull secrets, read with the pod's own token. */
 export interface SecretSource {
   /** @throws {Error} when the API cannot be reached or answers with an error other than 401/403 */
   listPullSecrets(namespace: string, token: string): Promise<SecretListing>;
+  /**
+   * The named Secrets, fetched with `get` (no `list`), whatever their type.
+   * @throws {Error} when the API cannot be reached or answers with an error other than 401/403/404
+   */
+  getSecrets(namespace: string, request: { token: string; names: readonly string[] }): Promise<
+    SecretLookup
+  >;
 }
 
 /** The kubelet's (or CRI-O's) global auth file. */

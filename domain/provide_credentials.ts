@@ -57,13 +57,18 @@ export interface ProviderDeps {
 export interface ProviderOptions {
   /** Absolute directory CRI-O reads namespaced auth files from. */
   readonly authDir: string;
+  /**
+   * Refuse to list a namespace's Secrets: only service accounts that name
+   * their pull secrets in the annotation get credentials. @default false
+   */
+  readonly requireSecretAnnotation?: boolean;
 }
 
 /** How a successful run ended. */
 export type ProviderOutcome =
   | { readonly kind: "no-registries-conf" | "no-token" }
   | {
-    readonly kind: "no-mirrors" | "forbidden" | "nothing-to-write";
+    readonly kind: "no-mirrors" | "forbidden" | "nothing-to-write" | "no-named-secrets";
     readonly authFile: string;
   }
   | { readonly kind: "written"; readonly authFile: string; readonly entries: number };
@@ -140,6 +145,8 @@ export async function provideCredentials(
       ...pull,
       authDir: options.authDir,
       registries: registries!,
+      annotations: request.serviceAccountAnnotations,
+      requireSecretAnnotation: options.requireSecretAnnotation ?? false,
     });
     if (outcome.kind !== "written") await removeStale(deps, pull.authFile);
     await respond(deps, request);

@@ -15,7 +15,9 @@ import { type DockerConfig, parseDockerConfig } from "./docker_config.ts";
 import { errorChain } from "./error_chain.ts";
 import { goQuote } from "./go_quote.ts";
 import { cutText } from "./log_text.ts";
+import type { PullSecret } from "./ports.ts";
 import type { ProviderDeps, ProviderOutcome } from "./provide_credentials.ts";
+import { PULL_SECRETS_ANNOTATION, secretSelection } from "./pull_secret_annotation.ts";
 import { loadRegistriesConf } from "./registries_conf.ts";
 import type { RegistriesSources } from "./registries_model.ts";
 import { tokenValidity } from "./service_account_token.ts";
@@ -37,6 +39,10 @@ export interface PullContext {
   readonly authFile: string;
   readonly authDir: string;
   readonly registries: RegistriesSources;
+  /** The service account's annotations kubelet passed (v1 requests). */
+  readonly annotations: Readonly<Record<string, string>> | undefined;
+  /** Whether listing the namespace's Secrets is refused (`--require-secret-annotation`). */
+  readonly requireSecretAnnotation: boolean;
 }
 
 /**
@@ -75,31 +81,8 @@ export async function writePullAuthFile(
     return { kind: "no-mirrors", authFile: pull.authFile };
   }
   log(`Got mirror(s) for ${goQuote(pull.image)}: ${goQuote(targets.mirrors.join(", "))}`);
-  log(`Getting secrets from namespace: ${pull.namespace}`);
-  let listing;
-  try {
-    listing = await beforeDeadline(
-      deadline,
-      deps.secrets.listPullSecrets(pull.namespace, pull.token),
-    );
-  } catch (error) {
-    throw step("unable to get secrets", error);
-  }
-  if (listing.kind === "refused") {
-    const status = `HTTP ${listing.status}${
-      listing.message === undefined ? "" : `: ${cutText(listing.message)}`
-    }`;
-    if (listing.status === 401) {
-      throw step("unable to get secrets", tokenRefused(deps, pull, status));
-    }
-    logger.log(
-      "warning",
-      `Not allowed to list secrets in namespace ${goQuote(pull.namespace)} (${status}): ` +
-        `grant the pod's service account "get" and "list" on secrets; will not write any auth file`,
-    );
-    return { kind: "forbidden", authFile: pull.authFile };
-  }
-  log(`Got ${listing.secrets.length} secret(s)`);
+  const found = await pullSecrets(deps, pull);
+  if (found.kind !== "secrets") return { kind: found.kind, authFile: pull.authFile };
   let global: DockerConfig;
   try {
     const text = await beforeDeadline(deadline, deps.globalAuth.read());
@@ -118,7 +101,13 @@ export async function writePullAuthFile(
     );
   }
   const merged = mergeAuths(
-    { image: pull.image, targets: targets.targets, secrets: listing.secrets, global },
+    {
+      image: pull.image,
+      targets: targets.targets,
+      secrets: found.secrets,
+      global,
+      order: found.named ? "given" : "name",
+    },
     logger,
   );
   if (merged.fromNamespace === 0) {
@@ -139,6 +128,106 @@ export async function writePullAuthFile(
   log(`Wrote auth file to ${pull.authFile} with ${merged.entries.size} number of entries`);
   log(`Auth file path: ${pull.authFile}`);
   return { kind: "written", authFile: pull.authFile, entries: merged.entries.size };
+}
+
+/** The pull secrets to merge, or why there are none. */
+type Found =
+  | { readonly kind: "secrets"; readonly secrets: readonly PullSecret[]; readonly named: boolean }
+  | { readonly kind: "forbidden" | "no-named-secrets" };
+
+/**
+ * The namespace's pull secrets: the ones the service account names in its
+ * annotation, fetched by name (no `list`), else the listed ones, unless
+ * listing is refused.
+ */
+async function pullSecrets(deps: ProviderDeps, pull: PullContext): Promise<Found> {
+  const { logger, deadline } = deps;
+  const log = (message: string) => logger.log("info", message);
+  const selection = secretSelection(pull.annotations);
+  const namespace = goQuote(pull.namespace);
+  if (selection.kind === "malformed") {
+    logger.log(
+      "warning",
+      `Not using the pull secrets named by annotation ${PULL_SECRETS_ANNOTATION}=${
+        goQuote(cutText(selection.value))
+      } of the service account in namespace ${namespace}: ${selection.problem}; ` +
+        "will not write any auth file",
+    );
+    return { kind: "no-named-secrets" };
+  }
+  if (selection.kind === "list" && pull.requireSecretAnnotation) {
+    logger.log(
+      "warning",
+      `The service account in namespace ${namespace} names no pull secrets (annotation ` +
+        `${PULL_SECRETS_ANNOTATION}) and listing secrets is refused ` +
+        "(--require-secret-annotation); will not write any auth file",
+    );
+    return { kind: "no-named-secrets" };
+  }
+  if (selection.kind === "named") {
+    log(
+      `Getting secrets ${
+        selection.names.map((n) => goQuote(n)).join(", ")
+      } from namespace: ${pull.namespace} (annotation ${PULL_SECRETS_ANNOTATION})`,
+    );
+    let lookup;
+    try {
+      lookup = await beforeDeadline(
+        deadline,
+        deps.secrets.getSecrets(pull.namespace, { token: pull.token, names: selection.names }),
+      );
+    } catch (error) {
+      throw step("unable to get secrets", error);
+    }
+    if (lookup.kind === "refused") {
+      throw step("unable to get secrets", tokenRefused(deps, pull, refusal(lookup)));
+    }
+    for (const { name, status } of lookup.unavailable) {
+      logger.log(
+        "warning",
+        `Secret ${goQuote(name)} named by the service account in namespace ${namespace} ` +
+          (status === 404
+            ? "does not exist"
+            : `may not be read (HTTP 403): grant the pod's service account "get" on it`),
+      );
+    }
+    log(`Got ${lookup.secrets.length} secret(s)`);
+    // The annotation's order is the order of precedence.
+    const rank = (secret: PullSecret) => selection.names.indexOf(secret.name);
+    const secrets = [...lookup.secrets].sort((a, b) => rank(a) - rank(b));
+    return { kind: "secrets", secrets, named: true };
+  }
+  log(`Getting secrets from namespace: ${pull.namespace}`);
+  let listing;
+  try {
+    listing = await beforeDeadline(
+      deadline,
+      deps.secrets.listPullSecrets(pull.namespace, pull.token),
+    );
+  } catch (error) {
+    throw step("unable to get secrets", error);
+  }
+  if (listing.kind === "refused") {
+    if (listing.status === 401) {
+      throw step("unable to get secrets", tokenRefused(deps, pull, refusal(listing)));
+    }
+    logger.log(
+      "warning",
+      `Not allowed to list secrets in namespace ${namespace} (${refusal(listing)}): ` +
+        `grant the pod's service account "get" and "list" on secrets, or name its pull ` +
+        `secrets in the annotation ${PULL_SECRETS_ANNOTATION}; will not write any auth file`,
+    );
+    return { kind: "forbidden" };
+  }
+  log(`Got ${listing.secrets.length} secret(s)`);
+  return { kind: "secrets", secrets: listing.secrets, named: false };
+}
+
+/** `HTTP 401: <Status message>`. */
+function refusal(answer: { readonly status: number; readonly message?: string }): string {
+  return `HTTP ${answer.status}${
+    answer.message === undefined ? "" : `: ${cutText(answer.message)}`
+  }`;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { PULL_SECRETS_ANNOTATION } from "../domain/pull_secret_annotation.ts";
 import { BUILD } from "./build_config.ts";
 import { type ProviderConfig, providerConfig } from "./provider_config.ts";
 import { UsageError } from "./usage_error.ts";
@@ -37,6 +38,8 @@ Flags (all paths absolute):
   --api-server URL              API server, e.g. https://api.example.com:6443
   --ca-file PATH                CA bundle to verify the API server with
   --insecure-skip-tls-verify    do not verify the API server's certificate (not recommended)
+  --require-secret-annotation   never list a namespace's Secrets: only service accounts that name
+                                their pull secrets (annotation ${PULL_SECRETS_ANNOTATION}) get credentials
   --timeout SECONDS             deadline for the whole run (default 30; kubelet kills at 60)
   --log-level LEVEL             lowest level on stderr: debug, info, warning, error (default warning);
                                 journald always receives info and above
@@ -57,6 +60,7 @@ const OPTIONS = {
   "api-server": { type: "string" },
   "ca-file": { type: "string" },
   "insecure-skip-tls-verify": { type: "boolean" },
+  "require-secret-annotation": { type: "boolean" },
   timeout: { type: "string" },
   "log-level": { type: "string" },
   "journal-socket": { type: "string" },

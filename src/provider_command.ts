@@ -73,6 +73,19 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
     ...(config.registriesConfDir === undefined ? {} : { confDirPath: config.registriesConfDir }),
     ...(io.home === undefined ? {} : { home: io.home }),
   });
+  // Loaded on first use: most runs (no mirror, no token) never talk to the API,
+  // and the YAML and HTTP code would otherwise slow every start.
+  const secretSource = async () => {
+    const [{ createSecretSource }, { resolveApiConnection }] = await Promise.all([
+      import("../adapters/kube_api.ts"),
+      import("./api_connection.ts"),
+    ]);
+    return createSecretSource({
+      connect: () => resolveApiConnection(config, { logger, proxies: io.proxies ?? {} }),
+      signal: deadline,
+      userAgent: userAgent(),
+    });
+  };
   const deps: ProviderDeps = {
     requests: { read: readStdin },
     responses: io.stdout,
@@ -81,19 +94,10 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
       read: () => readRegistriesFiles(registries),
     },
     secrets: {
-      // Loaded on first use: most runs (no mirror, no token) never talk to the API,
-      // and the YAML and HTTP code would otherwise slow every start.
-      async listPullSecrets(namespace, token) {
-        const [{ createSecretSource }, { resolveApiConnection }] = await Promise.all([
-          import("../adapters/kube_api.ts"),
-          import("./api_connection.ts"),
-        ]);
-        return await createSecretSource({
-          connect: () => resolveApiConnection(config, { logger, proxies: io.proxies ?? {} }),
-          signal: deadline,
-          userAgent: userAgent(),
-        }).listPullSecrets(namespace, token);
-      },
+      listPullSecrets: async (namespace, token) =>
+        await (await secretSource()).listPullSecrets(namespace, token),
+      getSecrets: async (namespace, request) =>
+        await (await secretSource()).getSecrets(namespace, request),
     },
     globalAuth: {
       path: config.globalAuthFile,
@@ -108,7 +112,10 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
   };
   try {
     await Promise.race([
-      provideCredentials(deps, { authDir: config.authDir }),
+      provideCredentials(deps, {
+        authDir: config.authDir,
+        requireSecretAnnotation: config.requireSecretAnnotation,
+      }),
       // The core gives up at the deadline and cleans up; this is the backstop for a cleanup
       // that itself blocks.
       new Promise<never>((_, reject) =>

@@ -24,6 +24,8 @@ export interface ProviderConfig {
   readonly apiServer?: string;
   readonly caFile?: string;
   readonly insecureSkipTlsVerify: boolean;
+  /** Refuse to list Secrets; only annotated service accounts get credentials. */
+  readonly requireSecretAnnotation: boolean;
   readonly timeoutSeconds: number;
   readonly logLevel: LogLevel;
   readonly journalSocket: string;
@@ -109,6 +111,7 @@ export function providerConfig(values: FlagValues = {}): ProviderConfig {
     ...(apiServer === undefined ? {} : { apiServer }),
     ...(caFile === undefined ? {} : { caFile }),
     insecureSkipTlsVerify: values["insecure-skip-tls-verify"] === true,
+    requireSecretAnnotation: values["require-secret-annotation"] === true,
     timeoutSeconds,
     logLevel,
     journalSocket: absolute(values, "journal-socket") ?? defaults.journalSocket,

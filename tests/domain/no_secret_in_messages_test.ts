@@ -80,6 +80,8 @@ Deno.test(`no parser or log record repeats a credential (${CASES} cases, seed ${
             }),
         },
         secrets: {
+          getSecrets: () =>
+            Promise.resolve({ kind: "found", secrets: [pullSecret], unavailable: [] }),
           listPullSecrets: () =>
             Promise.resolve(
               random.chance(0.2)

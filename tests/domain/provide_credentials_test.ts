@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertEquals } from "../support/assert.ts";
 import { provideCredentials, type ProviderDeps } from "../../domain/provide_credentials.ts";
-import type { LogLevel, PullSecret, SecretListing } from "../../domain/ports.ts";
+import type { LogLevel, PullSecret, SecretListing, SecretLookup } from "../../domain/ports.ts";
 import type { RegistriesSources } from "../../domain/registries_model.ts";
 import { kubeletRequest, serviceAccountToken } from "../support/api_stand_in.ts";
 
@@ -34,6 +34,8 @@ interface Fakes {
   readonly responses: string[];
   readonly files: Map<string, string>;
   readonly secretCalls: [string, string][];
+  /** Secrets asked for by name: [namespace, names]. */
+  readonly getCalls: [string, readonly string[]][];
   readonly sweeps: [string, number][];
 }
 
@@ -44,6 +46,7 @@ function fakes(options: {
   stdin?: string;
   conf?: RegistriesSources | Error;
   listing?: SecretListing | Error;
+  lookup?: SecretLookup | Error;
   global?: string | "blocks";
   files?: Record<string, string>;
   writeFails?: boolean;
@@ -53,6 +56,7 @@ function fakes(options: {
   const responses: string[] = [];
   const files = new Map(Object.entries(options.files ?? {}));
   const secretCalls: [string, string][] = [];
+  const getCalls: [string, readonly string[]][] = [];
   const sweeps: [string, number][] = [];
   const deps: ProviderDeps = {
     requests: {
@@ -72,6 +76,12 @@ function fakes(options: {
         secretCalls.push([namespace, token]);
         const listing = options.listing ?? { kind: "listed", secrets: [MY_SECRET] };
         return listing instanceof Error ? Promise.reject(listing) : Promise.resolve(listing);
+      },
+      getSecrets(namespace, { names }) {
+        getCalls.push([namespace, names]);
+        const lookup = options.lookup ??
+          { kind: "found", secrets: [MY_SECRET], unavailable: [] };
+        return lookup instanceof Error ? Promise.reject(lookup) : Promise.resolve(lookup);
       },
     },
     globalAuth: {
@@ -96,7 +106,7 @@ function fakes(options: {
     clock: { now: () => 1_000_000_000 },
     deadline: options.deadline ?? new AbortController().signal,
   };
-  return { deps, logs, responses, files, secretCalls, sweeps };
+  return { deps, logs, responses, files, secretCalls, getCalls, sweeps };
 }
 
 const S1_START = [
@@ -233,7 +243,7 @@ Deno.test("provideCredentials() treats a 403 as no namespace secrets (W8)", asyn
   assertEquals(f.logs.slice(-2), [
     [
       "warning",
-      `Not allowed to list secrets in namespace "default" (HTTP 403: ${FORBIDDEN}): grant the pod's service account "get" and "list" on secrets; will not write any auth file`,
+      `Not allowed to list secrets in namespace "default" (HTTP 403: ${FORBIDDEN}): grant the pod's service account "get" and "list" on secrets, or name its pull secrets in the annotation crio-credential-provider.cri-o.io/pull-secrets; will not write any auth file`,
     ],
     ["info", `Removed stale auth file ${NGINX_FILE}`],
   ]);
@@ -347,4 +357,126 @@ Deno.test("provideCredentials() fails closed, removing a stale file", async (t) 
       assertEquals(f.files.has(NGINX_FILE), !row.removes);
     });
   }
+});
+
+const ANNOTATION = "crio-credential-provider.cri-o.io/pull-secrets";
+
+function annotatedRequest(value: string, apiVersion?: string): string {
+  return `${
+    JSON.stringify({
+      kind: "CredentialProviderRequest",
+      apiVersion: apiVersion ?? "credentialprovider.kubelet.k8s.io/v1",
+      image: "docker.io/library/nginx",
+      serviceAccountToken: TOKEN,
+      serviceAccountAnnotations: { [ANNOTATION]: value },
+    })
+  }\n`;
+}
+
+function dockerSecret(name: string, auth: string): PullSecret {
+  return {
+    name,
+    type: "kubernetes.io/dockerconfigjson",
+    data: { ".dockerconfigjson": JSON.stringify({ auths: { "localhost:5000": { auth } } }) },
+  };
+}
+
+Deno.test("provideCredentials() reads the secrets the service account names, by name", async (t) => {
+  await t.step("provideCredentials() gets the named secrets and never lists", async () => {
+    const f = fakes({ stdin: annotatedRequest("mirror-creds, cache-creds") });
+    const outcome = await provideCredentials(f.deps, { authDir: AUTH_DIR });
+    assertEquals(outcome, { kind: "written", authFile: NGINX_FILE, entries: 1 });
+    assertEquals(f.getCalls, [["default", ["mirror-creds", "cache-creds"]]]);
+    assertEquals(f.secretCalls, []);
+    assert.ok(
+      messages(f.logs).includes(
+        `Getting secrets "mirror-creds", "cache-creds" from namespace: default (annotation ${ANNOTATION})`,
+      ),
+    );
+  });
+  await t.step("provideCredentials() keeps the annotation's order of precedence", async () => {
+    const f = fakes({
+      stdin: annotatedRequest("z-first, a-second"),
+      lookup: {
+        kind: "found",
+        secrets: [
+          dockerSecret("a-second", "c2Vjb25kOjI="),
+          dockerSecret("z-first", "Zmlyc3Q6MQ=="),
+        ],
+        unavailable: [],
+      },
+    });
+    await provideCredentials(f.deps, { authDir: AUTH_DIR });
+    assertEquals(JSON.parse(f.files.get(NGINX_FILE)!).auths["localhost:5000"].auth, "Zmlyc3Q6MQ==");
+  });
+  await t.step(
+    "provideCredentials() warns about a named secret it cannot read, uses the others",
+    async () => {
+      const f = fakes({
+        stdin: annotatedRequest("gone, locked, mirror-creds"),
+        lookup: {
+          kind: "found",
+          secrets: [MY_SECRET],
+          unavailable: [{ name: "gone", status: 404 }, { name: "locked", status: 403 }],
+        },
+      });
+      assertEquals((await provideCredentials(f.deps, { authDir: AUTH_DIR })).kind, "written");
+      assertEquals(f.logs.filter(([level]) => level === "warning"), [
+        [
+          "warning",
+          'Secret "gone" named by the service account in namespace "default" does not exist',
+        ],
+        [
+          "warning",
+          'Secret "locked" named by the service account in namespace "default" may not be read (HTTP 403): grant the pod\'s service account "get" on it',
+        ],
+      ]);
+    },
+  );
+  await t.step(
+    "provideCredentials() writes nothing for a malformed annotation and removes a stale file",
+    async () => {
+      const f = fakes({ stdin: annotatedRequest("Mirror-Creds"), files: { [NGINX_FILE]: "old" } });
+      assertEquals(await provideCredentials(f.deps, { authDir: AUTH_DIR }), {
+        kind: "no-named-secrets",
+        authFile: NGINX_FILE,
+      });
+      assertEquals([f.getCalls, f.secretCalls, f.files.size, f.responses], [[], [], 0, [RESPONSE]]);
+      assertEquals(f.logs.filter(([level]) => level === "warning"), [[
+        "warning",
+        `Not using the pull secrets named by annotation ${ANNOTATION}="Mirror-Creds" of the service account in namespace "default": "Mirror-Creds" is not a Secret name (a DNS-1123 subdomain); will not write any auth file`,
+      ]]);
+    },
+  );
+  await t.step(
+    "provideCredentials() refuses to list when told to (--require-secret-annotation)",
+    async () => {
+      const f = fakes({ files: { [NGINX_FILE]: "old" } });
+      const outcome = await provideCredentials(f.deps, {
+        authDir: AUTH_DIR,
+        requireSecretAnnotation: true,
+      });
+      assertEquals(outcome, { kind: "no-named-secrets", authFile: NGINX_FILE });
+      assertEquals([f.getCalls, f.secretCalls, f.files.size, f.responses], [[], [], 0, [RESPONSE]]);
+    },
+  );
+  await t.step("provideCredentials() fails closed on a 401 for a named secret", async () => {
+    const f = fakes({
+      stdin: annotatedRequest("mirror-creds"),
+      lookup: { kind: "refused", status: 401, message: "Unauthorized" },
+      files: { [NGINX_FILE]: "old" },
+    });
+    await assert.rejects(
+      provideCredentials(f.deps, { authDir: AUTH_DIR }),
+      /unable to get secrets: the API server did not accept the service account token \(HTTP 401: Unauthorized\)/,
+    );
+    assertEquals([f.files.size, f.responses], [0, []]);
+  });
+  await t.step("provideCredentials() ignores annotations in a request older than v1", async () => {
+    const f = fakes({
+      stdin: annotatedRequest("mirror-creds", "credentialprovider.kubelet.k8s.io/v1beta1"),
+    });
+    await provideCredentials(f.deps, { authDir: AUTH_DIR });
+    assertEquals([f.getCalls, f.secretCalls.length], [[], 1]);
+  });
 });

@@ -76,7 +76,7 @@ Deno.test("provider treats a 403 as no namespace secrets, with one warning", asy
   assertEquals([result.code, result.stdout, result.written], [0, RESPONSE, undefined]);
   assertEquals(
     result.stderr,
-    'Not allowed to list secrets in namespace "default" (HTTP 403: forced 403): grant the pod\'s service account "get" and "list" on secrets; will not write any auth file\n',
+    'Not allowed to list secrets in namespace "default" (HTTP 403: forced 403): grant the pod\'s service account "get" and "list" on secrets, or name its pull secrets in the annotation crio-credential-provider.cri-o.io/pull-secrets; will not write any auth file\n',
   );
 });
 

@@ -32,6 +32,11 @@ export interface StandInOptions {
   readonly hostname?: string;
   /** Answers a request itself (after it is recorded) when it returns a response. */
   readonly override?: (request: Request) => Response | undefined;
+  /**
+   * RBAC as a Role with `get` and `resourceNames` grants it: only these
+   * Secrets may be read, by name; a list is forbidden. Absent: get and list allowed.
+   */
+  readonly getOnly?: readonly string[];
 }
 
 /** One recorded request. */
@@ -54,6 +59,17 @@ export interface StandIn {
 
 function encode(text: string): string {
   return new TextEncoder().encode(text).toBase64();
+}
+
+/** A Secret as the API serves it (data base64). */
+function secretObject(secret: StandInSecret) {
+  return {
+    kind: "Secret",
+    apiVersion: "v1",
+    metadata: { name: secret.name, namespace: secret.namespace ?? "default" },
+    type: secret.type,
+    data: Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, encode(v)])),
+  };
 }
 
 /** Starts the stand-in on an ephemeral port. */
@@ -99,8 +115,40 @@ export function startApiStandIn(options: StandInOptions): StandIn {
     if (options.body !== undefined) {
       return new Response(options.body, { headers: { "content-type": "application/json" } });
     }
+    const forbidden = (verb: string, namespace: string) =>
+      Response.json({
+        kind: "Status",
+        apiVersion: "v1",
+        status: "Failure",
+        message:
+          `secrets is forbidden: User "system:serviceaccount:${namespace}:default" cannot ${verb} resource "secrets" in API group "" in the namespace "${namespace}"`,
+        reason: "Forbidden",
+        code: 403,
+      }, { status: 403 });
+    const one = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/.exec(url.pathname);
+    if (one !== null) {
+      const [, namespace = "", name = ""] = one;
+      if (options.getOnly !== undefined && !options.getOnly.includes(name)) {
+        return forbidden("get", namespace);
+      }
+      const secret = (options.secrets ?? []).find((s) =>
+        (s.namespace ?? "default") === namespace && s.name === name
+      );
+      if (secret === undefined) {
+        return Response.json({
+          kind: "Status",
+          apiVersion: "v1",
+          status: "Failure",
+          message: `secrets "${name}" not found`,
+          reason: "NotFound",
+          code: 404,
+        }, { status: 404 });
+      }
+      return Response.json(secretObject(secret));
+    }
     const match = /^\/api\/v1\/namespaces\/([^/]+)\/secrets$/.exec(url.pathname);
     if (match === null) return Response.json({ kind: "Status", code: 404 }, { status: 404 });
+    if (options.getOnly !== undefined) return forbidden("list", match[1] ?? "");
     const type = url.searchParams.get("fieldSelector")?.replace(/^type=/, "");
     const all = (options.secrets ?? [])
       .filter((s) =>
@@ -115,11 +163,7 @@ export function startApiStandIn(options: StandInOptions): StandIn {
       kind: "SecretList",
       apiVersion: "v1",
       metadata: next === undefined ? {} : { continue: next },
-      items: page.map((s) => ({
-        metadata: { name: s.name, namespace: s.namespace ?? "default" },
-        type: s.type,
-        data: Object.fromEntries(Object.entries(s.data).map(([k, v]) => [k, encode(v)])),
-      })),
+      items: page.map(secretObject),
     });
   };
   const hostname = options.hostname ?? "127.0.0.1";
@@ -160,7 +204,11 @@ export function serviceAccountToken(
 export function kubeletRequest(
   image: string,
   token?: string,
-  options: { readonly apiVersion?: string } = {},
+  options: {
+    readonly apiVersion?: string;
+    /** The service account's annotations kubelet passes (the configured keys only). */
+    readonly annotations?: Record<string, string>;
+  } = {},
 ): string {
   return `${
     JSON.stringify({
@@ -168,6 +216,9 @@ export function kubeletRequest(
       apiVersion: options.apiVersion ?? "credentialprovider.kubelet.k8s.io/v1",
       image,
       ...(token === undefined ? {} : { serviceAccountToken: token }),
+      ...(options.annotations === undefined
+        ? {}
+        : { serviceAccountAnnotations: options.annotations }),
     })
   }\n`;
 }
