@@ -20,6 +20,7 @@ export type ProviderCommand =
 /** Usage text of the provider (no subcommand). */
 export const PROVIDER_USAGE = `Usage: crio-credential-provider [flags] < CredentialProviderRequest
        crio-credential-provider mirrors [flags] IMAGE
+       crio-credential-provider generate KIND [flags]   (deployment artifacts; generate --help)
        crio-credential-provider --version | --version-json
 
 Run by kubelet as an image credential provider: reads a CredentialProviderRequest

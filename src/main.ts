@@ -64,6 +64,7 @@ async function usage(mirrors: boolean): Promise<string> {
  */
 export async function main(args: readonly string[]): Promise<number> {
   const mirrors = args[0] === "mirrors";
+  if (args[0] === "generate") return await generate(args.slice(1));
   try {
     const uid = Deno.uid() ?? undefined;
     const candidate = await homeDirectory(uid ?? 0);
@@ -97,6 +98,32 @@ export async function main(args: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       await stderr.write(`${error.message}\n\n${await usage(mirrors)}`);
+      return 2;
+    }
+    await stderr.write(`${errorChain(error)}\n`);
+    return 1;
+  }
+}
+
+/** The name kubelet's config must give the provider: this executable's file name. */
+function executableName(): string {
+  const name = Deno.execPath().split("/").pop() ?? "";
+  // Run as `deno run src/main.ts`, the executable is Deno; the installed name is the default.
+  return name === "" || name === "deno" ? "crio-credential-provider" : name;
+}
+
+async function generate(args: readonly string[]): Promise<number> {
+  const { GENERATE_USAGE, runGenerateCommand } = await import("./generate_command.ts");
+  try {
+    if (args.includes("--help") || args.includes("-h")) {
+      await stdout.write(GENERATE_USAGE);
+      return 0;
+    }
+    await runGenerateCommand(args, { stdout, stderr, executableName: executableName() });
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      await stderr.write(`${error.message}\n\n${GENERATE_USAGE}`);
       return 2;
     }
     await stderr.write(`${errorChain(error)}\n`);
