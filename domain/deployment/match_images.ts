@@ -53,13 +53,16 @@ export function kubeletMatchImageProblem(pattern: string): string | undefined {
   const authority = slash === -1 ? pattern : pattern.slice(0, slash);
   if (authority.includes("@")) return "it contains user information";
   const bracketed = authority.startsWith("[");
-  const colon = bracketed ? authority.indexOf("]:") + 1 : authority.lastIndexOf(":");
-  const host = colon > 0 ? authority.slice(0, colon) : authority;
-  const port = colon > 0 ? authority.slice(colon) : "";
+  const colon = bracketed
+    ? (authority.includes("]:") ? authority.indexOf("]:") + 1 : -1)
+    : authority.lastIndexOf(":");
+  const host = colon >= 0 ? authority.slice(0, colon) : authority;
+  const port = colon >= 0 ? authority.slice(colon) : "";
   if (port !== "" && !/^:[0-9]*$/.test(port)) {
     return `invalid port ${JSON.stringify(port)} after host`;
   }
   if (host === "") return "it has no host";
+  if (bracketed && !/^\[[0-9A-Fa-f:.]+\]$/.test(host)) return "missing ']' in host";
   if (!bracketed && !GO_HOST.test(host)) return "it has a character a host name cannot have";
   const labels = bracketed ? [] : host.split(".");
   const malformed = labels.find((label) => !wellFormedGlob(label));
