@@ -21,6 +21,7 @@ export type ProviderCommand =
 export const PROVIDER_USAGE = `Usage: crio-credential-provider [flags] < CredentialProviderRequest
        crio-credential-provider mirrors [flags] IMAGE
        crio-credential-provider generate KIND [flags]   (deployment artifacts; generate --help)
+       crio-credential-provider doctor [flags]          (why pulls lack credentials; doctor --help)
        crio-credential-provider --version | --version-json
 
 Run by kubelet as an image credential provider: reads a CredentialProviderRequest
@@ -51,7 +52,7 @@ Flags (all paths absolute):
 Exit status: 0 answered (with or without an auth file), 1 failed, 2 bad arguments.
 `;
 
-const OPTIONS = {
+export const PROVIDER_OPTIONS = {
   "registries-conf": { type: "string" },
   "registries-conf-dir": { type: "string" },
   "auth-dir": { type: "string" },
@@ -77,7 +78,7 @@ const OPTIONS = {
 function goStyleFlags(args: readonly string[]): string[] {
   return args.map((arg) => {
     const name = /^-([a-z][a-z-]+)(?:=.*)?$/.exec(arg)?.[1];
-    return name !== undefined && name in OPTIONS ? `-${arg}` : arg;
+    return name !== undefined && name in PROVIDER_OPTIONS ? `-${arg}` : arg;
   });
 }
 
@@ -94,7 +95,7 @@ function goStyleFlags(args: readonly string[]): string[] {
 export function parseProviderArgs(args: readonly string[]): ProviderCommand {
   let values;
   try {
-    ({ values } = parseArgs({ args: goStyleFlags(args), options: OPTIONS, strict: true }));
+    ({ values } = parseArgs({ args: goStyleFlags(args), options: PROVIDER_OPTIONS, strict: true }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

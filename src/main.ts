@@ -65,6 +65,7 @@ async function usage(mirrors: boolean): Promise<string> {
 export async function main(args: readonly string[]): Promise<number> {
   const mirrors = args[0] === "mirrors";
   if (args[0] === "generate") return await generate(args.slice(1));
+  if (args[0] === "doctor") return await doctor(args.slice(1));
   try {
     const uid = Deno.uid() ?? undefined;
     const candidate = await homeDirectory(uid ?? 0);
@@ -124,6 +125,30 @@ async function generate(args: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       await stderr.write(`${error.message}\n\n${GENERATE_USAGE}`);
+      return 2;
+    }
+    await stderr.write(`${errorChain(error)}\n`);
+    return 1;
+  }
+}
+
+async function doctor(args: readonly string[]): Promise<number> {
+  const { DOCTOR_USAGE, runDoctorCommand } = await import("./doctor_command.ts");
+  try {
+    if (args.includes("--help") || args.includes("-h")) {
+      await stdout.write(DOCTOR_USAGE);
+      return 0;
+    }
+    const candidate = await homeDirectory(Deno.uid() ?? 0);
+    return await runDoctorCommand(args, {
+      stdout,
+      executableName: executableName(),
+      ...(mayReadHome(candidate) ? { home: candidate } : {}),
+      proxies: takeProxyEnvironment(),
+    });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      await stderr.write(`${error.message}\n\n${DOCTOR_USAGE}`);
       return 2;
     }
     await stderr.write(`${errorChain(error)}\n`);

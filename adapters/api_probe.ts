@@ -1,0 +1,117 @@
+/**
+ * `doctor`'s questions to the API server, asked the way the provider asks:
+ * over TLS verified against the cluster CA, through the proxy client-go would
+ * use, no redirect followed, answers bounded. `GET /version` needs no token;
+ * a SelfSubjectAccessReview says whether a token may list secrets.
+ *
+ * @module
+ */
+
+import type { Found } from "../domain/diagnosis/node_facts.ts";
+import { readBounded } from "./http_get.ts";
+import type { ApiConnection } from "./kube_api.ts";
+
+const MAX_ANSWER = 1024 * 1024;
+
+function client(connection: ApiConnection): Deno.HttpClient {
+  const trust = typeof connection.trust === "string" ? {} : { caCerts: [connection.trust.caPem] };
+  const proxy = connection.proxy === undefined ? {} : {
+    proxy: {
+      url: connection.proxy.url,
+      ...(connection.proxy.basicAuth ? { basicAuth: connection.proxy.basicAuth } : {}),
+    },
+  };
+  return Deno.createHttpClient({ ...trust, ...proxy });
+}
+
+async function request(
+  connection: ApiConnection,
+  path: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+): Promise<{ status: number; body: string }> {
+  if (connection.trust === "insecure") {
+    throw new Error("not checked with --insecure-skip-tls-verify");
+  }
+  const http = client(connection);
+  try {
+    const response = await fetch(`${connection.server}${path}`, {
+      ...init,
+      client: http,
+      redirect: "manual",
+    });
+    return { status: response.status, body: await readBounded(response.body, MAX_ANSWER) };
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    throw new Error(cause instanceof Error ? cause.message : String(cause), { cause });
+  } finally {
+    http.close();
+  }
+}
+
+/** The API server's version (`gitVersion`), or why it did not answer. */
+export async function apiVersion(
+  connection: ApiConnection,
+  signal: AbortSignal,
+): Promise<Found<string>> {
+  try {
+    const answer = await request(connection, "/version", {
+      method: "GET",
+      headers: { Accept: "application/json" },
+      signal,
+    });
+    if (answer.status !== 200) return { problem: `GET /version answered HTTP ${answer.status}` };
+    const version = (JSON.parse(answer.body) as { gitVersion?: unknown }).gitVersion;
+    return { value: typeof version === "string" ? version : "version unknown" };
+  } catch (error) {
+    return { problem: `cannot reach it: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Whether `token` may list secrets in `namespace` (a SelfSubjectAccessReview),
+ * or why the question had no answer (a 401: the token was not accepted).
+ */
+export async function mayListSecrets(
+  connection: ApiConnection,
+  request_: { readonly token: string; readonly namespace: string; readonly signal: AbortSignal },
+): Promise<Found<{ allowed: boolean; reason: string }>> {
+  const body = JSON.stringify({
+    kind: "SelfSubjectAccessReview",
+    apiVersion: "authorization.k8s.io/v1",
+    spec: {
+      resourceAttributes: { namespace: request_.namespace, verb: "list", resource: "secrets" },
+    },
+  });
+  try {
+    const answer = await request(
+      connection,
+      "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+      {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${request_.token}`,
+          Accept: "application/json",
+          "Content-Type": "application/json",
+        },
+        body,
+        signal: request_.signal,
+      },
+    );
+    if (answer.status === 401) {
+      return { problem: "the API server did not accept the token (HTTP 401)" };
+    }
+    if (answer.status !== 201 && answer.status !== 200) {
+      return { problem: `the access review answered HTTP ${answer.status}` };
+    }
+    const status =
+      (JSON.parse(answer.body) as { status?: { allowed?: unknown; reason?: unknown } }).status;
+    return {
+      value: {
+        allowed: status?.allowed === true,
+        reason: typeof status?.reason === "string" ? status.reason : "",
+      },
+    };
+  } catch (error) {
+    return { problem: `cannot ask the API server: ${(error as Error).message}` };
+  }
+}

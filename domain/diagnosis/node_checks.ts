@@ -1,0 +1,319 @@
+/**
+ * `doctor`'s checks of the rest of the node: registries.conf against the
+ * provider's `matchImages`, CRI-O's version and settings, the auth
+ * directory, the API server and a token, and what keeps cached images apart
+ * between namespaces (cached-images.md).
+ *
+ * @module
+ */
+
+import { matchRegistryKey, normalizeRegistryKey } from "../registry_key.ts";
+import { loadRegistriesConf } from "../registries_conf.ts";
+import { isNamespacedAuthFile } from "../auth_file_path.ts";
+import { atLeast, type Check, fail, pass, versionOf, warn } from "./check.ts";
+import { kubeletMinor } from "./kubelet_checks.ts";
+import type { NodeFacts } from "./node_facts.ts";
+
+/** Files CRI-O never consumed, older than this, are reported. */
+const STALE_SECONDS = 5 * 60;
+
+function covers(pattern: string, registry: string): boolean {
+  const key = normalizeRegistryKey(pattern);
+  if (key !== undefined && matchRegistryKey(key, registry) !== undefined) return true;
+  // A pattern narrower than the table (docker.io/library within docker.io) is covered by it too.
+  const table = normalizeRegistryKey(registry);
+  return table !== undefined && matchRegistryKey(table, pattern) !== undefined;
+}
+
+/** The registries checks, against the provider's `matchImages` (when known). */
+export function registriesChecks(
+  facts: NodeFacts,
+  matchImages: readonly string[] | undefined,
+): Check[] {
+  const name = "registries.conf";
+  if ("problem" in facts.registries) {
+    return [
+      fail(
+        name,
+        facts.registries.problem,
+        "fix registries.conf: the provider cannot match mirrors, and neither can CRI-O",
+      ),
+    ];
+  }
+  let mirrored: string[];
+  try {
+    const conf = loadRegistriesConf(facts.registries.value);
+    mirrored = conf.registries.filter((r) => r.mirrors.length > 0).map((r) => r.prefix);
+  } catch (error) {
+    return [
+      fail(
+        name,
+        `loading registries configuration: ${(error as Error).message}`,
+        "fix registries.conf: CRI-O would refuse it too",
+      ),
+    ];
+  }
+  if (mirrored.length === 0) {
+    return [
+      warn(
+        name,
+        "no registry has mirrors: the provider never writes a file",
+        "add mirrors (on OpenShift: ImageDigestMirrorSet/ImageTagMirrorSet)",
+      ),
+    ];
+  }
+  const checks = [pass(name, `registries with mirrors: ${mirrored.join(", ")}`)];
+  if (matchImages === undefined) return checks;
+  const uncovered = mirrored.filter((registry) => !matchImages.some((p) => covers(p, registry)));
+  checks.push(
+    uncovered.length === 0
+      ? pass("matchImages cover the mirrors", `every registry with mirrors is in matchImages`)
+      : fail(
+        "matchImages cover the mirrors",
+        `kubelet never runs the provider for ${uncovered.join(", ")}`,
+        `add them to matchImages: generate kubelet-config --match-image ${
+          uncovered.join(" --match-image ")
+        }`,
+      ),
+  );
+  const idle = matchImages.filter((pattern) =>
+    !mirrored.some((registry) => covers(pattern, registry))
+  );
+  if (idle.length > 0) {
+    checks.push(
+      warn(
+        "matchImages have mirrors",
+        `${idle.join(", ")} match no registry with mirrors: the provider runs for nothing`,
+        "remove them from matchImages, or add their mirrors",
+      ),
+    );
+  }
+  return checks;
+}
+
+/** CRI-O's version and the settings the provider must share with it. */
+export function crioChecks(facts: NodeFacts): Check[] {
+  const checks: Check[] = [];
+  const { crio } = facts;
+  if ("problem" in crio.version) {
+    checks.push(warn("CRI-O version", crio.version.problem, "run doctor where crio is on PATH"));
+  } else {
+    const version = versionOf(crio.version.value);
+    const reads = version !== undefined &&
+      (atLeast(version, [1, 35, 0]) || (version[1] === 34 && atLeast(version, [1, 34, 3])));
+    checks.push(
+      reads
+        ? pass(
+          "CRI-O version",
+          `${crio.version.value.trim().split("\n")[0]} reads namespaced auth files`,
+        )
+        : fail(
+          "CRI-O version",
+          `${crio.version.value.trim().split("\n")[0]} does not read namespaced auth files`,
+          "upgrade CRI-O to 1.34.3, 1.35.0 or later",
+        ),
+    );
+  }
+  if (crio.configProblem) {
+    checks.push(warn("CRI-O configuration", crio.configProblem, "fix CRI-O's configuration files"));
+  }
+  checks.push(
+    crio.namespacedAuthDir === facts.authDir
+      ? pass("auth directory agrees", `CRI-O and the provider use ${crio.namespacedAuthDir}`)
+      : fail(
+        "auth directory agrees",
+        `CRI-O reads ${JSON.stringify(crio.namespacedAuthDir)}, the provider writes ${
+          JSON.stringify(facts.authDir)
+        }`,
+        `pass --auth-dir=${crio.namespacedAuthDir} in the provider's args`,
+      ),
+  );
+  checks.push(
+    crio.globalAuthFile === facts.globalAuthFile
+      ? pass("global auth file agrees", `both use ${JSON.stringify(crio.globalAuthFile)}`)
+      : crio.globalAuthFile === ""
+      ? warn(
+        "global auth file agrees",
+        `CRI-O has no global_auth_file (its pulls read containers-auth.json's default files), the provider merges ${
+          JSON.stringify(facts.globalAuthFile)
+        }`,
+        "set global_auth_file in CRI-O and pass the same --global-auth-file: the namespaced file replaces every other auth file for its pull",
+      )
+      : warn(
+        "global auth file agrees",
+        `CRI-O's global_auth_file is ${JSON.stringify(crio.globalAuthFile)}, the provider merges ${
+          JSON.stringify(facts.globalAuthFile)
+        }`,
+        `pass --global-auth-file=${crio.globalAuthFile} in the provider's args: CRI-O reads only the namespaced file for the pull`,
+      ),
+  );
+  const dir = facts.authDirectory;
+  if (!dir.exists) {
+    checks.push(
+      warn(
+        "auth directory",
+        `${dir.path} does not exist yet`,
+        "start CRI-O (it creates it), or let the provider create it on the first pull",
+      ),
+    );
+  } else if (dir.symlink) {
+    checks.push(
+      fail(
+        "auth directory",
+        `${dir.path} is a symbolic link; the provider refuses it`,
+        `make ${dir.path} a real directory owned by root`,
+      ),
+    );
+  } else if ((dir.mode ?? 0) & 0o022) {
+    checks.push(
+      fail(
+        "auth directory",
+        `${dir.path} is writable by group or others (mode ${
+          ((dir.mode ?? 0) & 0o777).toString(8)
+        }); the provider refuses it`,
+        `chmod 0700 ${dir.path}`,
+      ),
+    );
+  } else {
+    const stale = dir.authFiles.filter((f) =>
+      isNamespacedAuthFile(f.name) && f.ageSeconds > STALE_SECONDS
+    );
+    checks.push(
+      stale.length === 0
+        ? pass("auth directory", `${dir.path} is private and holds no stale auth file`)
+        : warn(
+          "auth directory",
+          `${stale.length} auth file(s) older than ${
+            STALE_SECONDS / 60
+          } minutes that CRI-O never consumed, e.g. ${stale[0]!.name}`,
+          "they are removed by the provider's next runs; remove them now if the namespace's credentials were revoked",
+        ),
+    );
+  }
+  return checks;
+}
+
+/** The API server, found as the provider finds it, and a token's standing. */
+export function apiChecks(facts: NodeFacts): Check[] {
+  const checks: Check[] = [];
+  if ("problem" in facts.api.server) {
+    checks.push(
+      fail(
+        "API server",
+        facts.api.server.problem,
+        "pass --api-server and --ca-file, or --kubeconfig",
+      ),
+    );
+    return checks;
+  }
+  const reach = facts.api.reachable;
+  if (reach !== undefined) {
+    checks.push(
+      "value" in reach
+        ? pass("API server", `${facts.api.server.value} answers over verified TLS (${reach.value})`)
+        : fail(
+          "API server",
+          `${facts.api.server.value}: ${reach.problem}`,
+          "check --ca-file or the kubeconfig's CA, and the route to the API server",
+        ),
+    );
+  }
+  const token = facts.token;
+  if (token === undefined) return checks;
+  if ("problem" in token.namespace) {
+    checks.push(
+      fail("token", token.namespace.problem, "give a service-account token (--token-file)"),
+    );
+    return checks;
+  }
+  const expiry = token.expiresAt === undefined
+    ? "no expiry"
+    : `expires ${new Date(token.expiresAt * 1000).toISOString()}`;
+  const evidence = `namespace ${token.namespace.value}, audience ${
+    token.audiences.join(", ") || "none"
+  }, ${expiry}`;
+  checks.push(
+    token.expiresAt !== undefined && token.expiresAt <= facts.now
+      ? fail("token", `${evidence}: expired`, "give a current token")
+      : pass("token", evidence),
+  );
+  const review = token.listSecrets;
+  if (review !== undefined) {
+    checks.push(
+      "problem" in review
+        ? fail(
+          "token accepted",
+          review.problem,
+          "use the audience the API server accepts (its --api-audiences) in tokenAttributes.serviceAccountTokenAudience",
+        )
+        : review.value.allowed
+        ? pass("secrets readable", `the token may list secrets in ${token.namespace.value}`)
+        : warn(
+          "secrets readable",
+          `the token may not list secrets in ${token.namespace.value}${
+            review.value.reason ? ` (${review.value.reason})` : ""
+          }`,
+          "name the pull secrets on the service account (annotation mode, get only), or grant get and list: generate rbac",
+        ),
+    );
+  }
+  return checks;
+}
+
+/** What keeps another namespace from starting a cached private image (cached-images.md §3–§4). */
+export function cachedImageChecks(
+  facts: NodeFacts,
+  matchImages: readonly string[] | undefined,
+): Check[] {
+  const name = "cached images stay per namespace";
+  const problems: string[] = [];
+  const minor = kubeletMinor(facts);
+  const gate = facts.imagePull.ensureSecretPulledImages ?? (minor !== undefined && minor >= 35);
+  if (!gate) {
+    problems.push("KubeletEnsureSecretPulledImages is off, so kubelet never checks cached images");
+  }
+  if (facts.imagePull.verificationPolicy === "NeverVerify") {
+    problems.push("imagePullCredentialsVerificationPolicy is NeverVerify");
+  }
+  if ("value" in facts.crio.version) {
+    const version = versionOf(facts.crio.version.value);
+    if (
+      version !== undefined && !atLeast(version, [1, 36, 0]) &&
+      !(version[1] === 35 && atLeast(version, [1, 35, 2]))
+    ) {
+      problems.push(
+        "CRI-O before 1.35.2 / 1.36.0 reports another image reference than kubelet records",
+      );
+    }
+  }
+  const keyring = facts.imagePull.nodeKeyringKeys.filter((key) =>
+    (matchImages ?? []).some((p) => covers(p, key) || covers(key, p))
+  );
+  if (keyring.length > 0) {
+    problems.push(
+      `kubelet's config.json holds ${
+        keyring.join(", ")
+      }, which kubelet tries first and records node-wide`,
+    );
+  }
+  if (problems.length > 0) {
+    return [
+      warn(
+        name,
+        problems.join("; "),
+        "use Kubernetes 1.35+ (or the gate in 1.34), CRI-O 1.35.2+, no node-keyring entry for mirrored registries, and a policy other than NeverVerify",
+      ),
+    ];
+  }
+  const policy = facts.imagePull.verificationPolicy ?? "NeverVerifyPreloadedImages";
+  if (policy === "NeverVerifyPreloadedImages") {
+    return [
+      warn(
+        name,
+        "pulls are recorded per service account, but preloaded images are never checked (NeverVerifyPreloadedImages)",
+        "set imagePullCredentialsVerificationPolicy to NeverVerifyAllowlistedImages or AlwaysVerify",
+      ),
+    ];
+  }
+  return [pass(name, `pulls are recorded per service account; policy ${policy}`)];
+}
