@@ -88,6 +88,9 @@ export function startApiStandIn(options: StandInOptions): StandIn {
     });
     const overridden = options.override?.(request);
     if (overridden !== undefined) return overridden;
+    if (url.pathname === "/version") {
+      return Response.json({ major: "1", minor: "34", gitVersion: "v1.34.4" });
+    }
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     const forced = statuses.shift();
     if (forced !== undefined && forced !== 200) {
@@ -114,6 +117,15 @@ export function startApiStandIn(options: StandInOptions): StandIn {
     }
     if (options.body !== undefined) {
       return new Response(options.body, { headers: { "content-type": "application/json" } });
+    }
+    if (url.pathname === "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews") {
+      // A token may list secrets unless RBAC grants only get on names.
+      const allowed = options.getOnly === undefined;
+      return Response.json({
+        kind: "SelfSubjectAccessReview",
+        apiVersion: "authorization.k8s.io/v1",
+        status: { allowed, ...(allowed ? { reason: "RBAC: allowed" } : {}) },
+      }, { status: 201 });
     }
     const forbidden = (verb: string, namespace: string) =>
       Response.json({
