@@ -165,6 +165,7 @@ async function gather(
     globalAuthFile: config.globalAuthFile,
     kubelet: {
       ...(args === undefined ? {} : { args }),
+      ...("problem" in running ? { argsProblem: running.problem } : {}),
       version: kubeletVersion,
       ...(override === undefined ? {} : { configOverride: override }),
       configsOnDisk,

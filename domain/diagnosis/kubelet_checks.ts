@@ -46,6 +46,13 @@ function flagsCheck(facts: NodeFacts): Check {
       `checking ${JSON.stringify(configOverride)} (--kubelet-config), not kubelet's arguments`,
     );
   }
+  if (args === undefined && facts.kubelet.argsProblem !== undefined) {
+    return warn(
+      name,
+      `not checked: ${facts.kubelet.argsProblem}`,
+      "pass --kubelet-config PATH, or run doctor with permission to read /proc",
+    );
+  }
   if (args === undefined) {
     return fail(
       name,
