@@ -341,6 +341,6 @@ Deno.test("doctor prints one line of evidence and one of remedy per check for pe
     assertEquals(result.code, 1);
     assert.match(
       result.stdout,
-      /^FAIL  kubelet runs credential providers: no kubelet process found\n      → /,
+      /^FAIL {2}kubelet runs credential providers: no kubelet process found\n {6}→ /,
     );
   }));
