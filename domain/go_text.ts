@@ -6,9 +6,24 @@
  * @module
  */
 
-const GO_SPACE =
-  "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
-const TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, "g");
+// unicode.IsSpace: the Latin-1 spaces (with U+0085) and the White_Space property beyond.
+const GO_SPACE = new Set([
+  0x09,
+  0x0a,
+  0x0b,
+  0x0c,
+  0x0d,
+  0x20,
+  0x85,
+  0xa0,
+  0x1680,
+  ...Array.from({ length: 11 }, (_, i) => 0x2000 + i),
+  0x2028,
+  0x2029,
+  0x202f,
+  0x205f,
+  0x3000,
+]);
 
 /**
  * Go's `strings.TrimSpace`.
@@ -21,7 +36,11 @@ const TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, "g");
  * ```
  */
 export function goTrimSpace(text: string): string {
-  return text.replace(TRIM, "");
+  let start = 0;
+  let end = text.length;
+  while (start < end && GO_SPACE.has(text.charCodeAt(start))) start++;
+  while (end > start && GO_SPACE.has(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
 }
 
 const FATAL = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
