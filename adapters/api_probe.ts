@@ -30,7 +30,7 @@ async function request(
   init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
 ): Promise<{ status: number; body: string }> {
   if (connection.trust === "insecure") {
-    throw new Error("not checked with --insecure-skip-tls-verify");
+    throw new Error("Not checked with --insecure-skip-tls-verify");
   }
   const http = client(connection);
   try {

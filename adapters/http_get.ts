@@ -25,17 +25,49 @@ export interface GetRequest {
   readonly signal: AbortSignal;
   /** Most bytes of body to accept (after decompression). */
   readonly maxBodyBytes: number;
+  /** Bytes left for all answers of the run together, shared by concurrent requests. */
+  readonly budget?: ByteBudget;
+}
+
+/** Bytes that several answers may use together. */
+export interface ByteBudget {
+  remaining: number;
+  readonly total: number;
 }
 
 /** A GET request, read whole. */
 export type Get = (url: string, request: GetRequest) => Promise<HttpAnswer>;
 
-/** The answer's body exceeded {@linkcode GetRequest.maxBodyBytes}. */
+/** The answer's body exceeded {@linkcode GetRequest.maxBodyBytes}, or the answers their budget. */
 export class BodyTooLargeError extends RangeError {
-  /** @param limit the limit, in bytes */
-  constructor(readonly limit: number) {
-    super(`the answer is larger than ${limit} bytes`);
+  /**
+   * @param limit the limit, in bytes
+   * @param scope one answer, or all of the run's answers together
+   */
+  constructor(readonly limit: number, scope: "answer" | "run" = "answer") {
+    super(
+      scope === "answer"
+        ? `the answer is larger than ${limit} bytes`
+        : `the answers are larger than ${limit} bytes together`,
+    );
     this.name = "BodyTooLargeError";
+  }
+}
+
+/**
+ * Counts `bytes` more against the answer's limit and the shared budget.
+ *
+ * @throws {BodyTooLargeError} past either
+ */
+export function countBytes(
+  request: Pick<GetRequest, "maxBodyBytes" | "budget">,
+  total: number,
+  bytes: number,
+): void {
+  if (total > request.maxBodyBytes) throw new BodyTooLargeError(request.maxBodyBytes);
+  if (request.budget !== undefined) {
+    request.budget.remaining -= bytes;
+    if (request.budget.remaining < 0) throw new BodyTooLargeError(request.budget.total, "run");
   }
 }
 
@@ -51,9 +83,10 @@ export class BodyTooLargeError extends RangeError {
  */
 export async function readBounded(
   body: ReadableStream<Uint8Array> | null,
-  limit: number,
+  limits: number | Pick<GetRequest, "maxBodyBytes" | "budget">,
 ): Promise<string> {
   if (body === null) return "";
+  const request = typeof limits === "number" ? { maxBodyBytes: limits } : limits;
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = body.getReader();
@@ -62,7 +95,7 @@ export async function readBounded(
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > limit) throw new BodyTooLargeError(limit);
+      countBytes(request, size, value.byteLength);
       chunks.push(value);
     }
   } catch (error) {
@@ -82,17 +115,17 @@ export async function readBounded(
  * ```
  */
 export function fetchGet(client: Deno.HttpClient | undefined): Get {
-  return async (url, { headers, signal, maxBodyBytes }) => {
+  return async (url, request) => {
     const response = await fetch(url, {
-      headers,
-      signal,
+      headers: request.headers,
+      signal: request.signal,
       redirect: "manual",
       ...(client ? { client } : {}),
     });
     return {
       status: response.status,
       statusText: response.statusText,
-      body: await readBounded(response.body, maxBodyBytes),
+      body: await readBounded(response.body, request),
       retryAfter: response.headers.get("retry-after"),
     };
   };

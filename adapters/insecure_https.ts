@@ -9,7 +9,7 @@
  */
 
 import { concatBytes } from "./bytes.ts";
-import { BodyTooLargeError, type GetRequest, type HttpAnswer } from "./http_get.ts";
+import { countBytes, type GetRequest, type HttpAnswer } from "./http_get.ts";
 
 /**
  * Fetches `url` over HTTPS without verifying the server's certificate.
@@ -22,7 +22,7 @@ import { BodyTooLargeError, type GetRequest, type HttpAnswer } from "./http_get.
  * @throws {BodyTooLargeError} past `maxBodyBytes`
  */
 export async function insecureGet(url: string, request: GetRequest): Promise<HttpAnswer> {
-  const { headers, signal, maxBodyBytes } = request;
+  const { headers, signal } = request;
   // Imported here, not at the top: a bundler would hoist a static import of it.
   const { request: httpsRequest } = await import("node:https");
   return await new Promise<HttpAnswer>((resolve, reject) => {
@@ -34,9 +34,11 @@ export async function insecureGet(url: string, request: GetRequest): Promise<Htt
       let size = 0;
       response.on("data", (chunk: Uint8Array) => {
         size += chunk.byteLength;
-        if (size > maxBodyBytes) {
+        try {
+          countBytes(request, size, chunk.byteLength);
+        } catch (error) {
           outgoing.destroy();
-          reject(new BodyTooLargeError(maxBodyBytes));
+          reject(error);
           return;
         }
         chunks.push(chunk);

@@ -16,19 +16,34 @@
 
 import * as z from "zod/mini";
 import { goDecodeUtf8 } from "../domain/go_text.ts";
+import { cutText, withoutSecret } from "../domain/log_text.ts";
 import { PULL_SECRET_TYPES } from "../domain/pull_secret.ts";
 import type { PullSecret, SecretListing, SecretLookup, SecretSource } from "../domain/ports.ts";
-import { fetchGet, type Get, type GetRequest, type HttpAnswer } from "./http_get.ts";
+import {
+  BodyTooLargeError,
+  type ByteBudget,
+  fetchGet,
+  type Get,
+  type GetRequest,
+  type HttpAnswer,
+} from "./http_get.ts";
 
 /**
  * The largest answer accepted: a page of 500 Secrets is under 2 MiB even
  * with large annotations, and a server that ignores `limit` answers a
  * namespace of 10,000 pull secrets in about 15 MiB.
  */
-export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
-/** The most bytes read over all pages of one run. */
-export const MAX_LIST_BYTES = 256 * 1024 * 1024;
+/**
+ * The most bytes read over all answers of one run, counted as they arrive
+ * (concurrent pages share it), so memory stays bounded whatever the server
+ * sends.
+ */
+export const MAX_LIST_BYTES = 64 * 1024 * 1024;
+
+/** The most pull secrets read in one run, over all types and pages. */
+export const MAX_PULL_SECRETS = 50_000;
 
 /** A proxy to reach the API server through, as decided from the environment. */
 export interface ApiProxy {
@@ -148,7 +163,12 @@ function requestShape(connection: ApiConnection, options: SecretSourceOptions, t
  * The error for an answer that is neither a success nor a refusal the caller
  * handles (`answer` undefined: a success whose body is not what was asked for).
  */
-function answerError(action: string, target: string, answer?: HttpAnswer): Error {
+function answerError(
+  action: string,
+  target: string,
+  answer?: HttpAnswer,
+  token = "",
+): Error {
   const fail = (detail: string) =>
     new Error(`Cannot ${action} from ${JSON.stringify(target)}: ${detail}`);
   if (answer === undefined) return fail("unexpected answer");
@@ -159,7 +179,9 @@ function answerError(action: string, target: string, answer?: HttpAnswer): Error
     );
   }
   const message = statusMessage(answer.body);
-  return fail(`HTTP ${answer.status} ${answer.statusText}${message ? `: ${message}` : ""}`);
+  // A server or proxy may echo the bearer token back.
+  const detail = `HTTP ${answer.status} ${answer.statusText}${message ? `: ${message}` : ""}`;
+  return fail(cutText(withoutSecret(detail, token)));
 }
 
 function pullSecret(item: z.infer<typeof SECRET>, type: string): PullSecret {
@@ -187,11 +209,13 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
       const { get, close } = await httpClient(connection);
       const target = base(connection, namespace);
       const shape = requestShape(connection, options, token);
-      let budget = MAX_LIST_BYTES;
+      const budget: ByteBudget = { remaining: MAX_LIST_BYTES, total: MAX_LIST_BYTES };
+      let items = 0;
       try {
         const lists = await Promise.all(PULL_SECRET_TYPES.map(async (type) => {
           const secrets: PullSecret[] = [];
           let continueToken: string | undefined;
+          const seen = new Set<string>();
           do {
             const query = new URLSearchParams({
               fieldSelector: `type=${type}`,
@@ -200,20 +224,35 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
             if (continueToken) query.set("continue", continueToken);
             const answer = await getWithRetry(get, `${target}?${query}`, {
               ...shape,
-              maxBodyBytes: Math.min(options.maxAnswerBytes ?? MAX_ANSWER_BYTES, budget),
+              maxBodyBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
+              budget,
             });
-            budget -= answer.body.length;
             if (answer.status === 401 || answer.status === 403) {
               const message = statusMessage(answer.body);
               return { status: answer.status, ...(message ? { message } : {}) } as const;
             }
             if (answer.status < 200 || answer.status > 299) {
-              throw answerError("list secrets", target, answer);
+              throw answerError("list secrets", target, answer, token);
             }
             const page = parse(SECRET_LIST, answer.body);
             if (page === undefined) throw answerError("list secrets", target);
+            items += page.items?.length ?? 0;
+            if (items > MAX_PULL_SECRETS) {
+              throw new Error(
+                `Cannot list secrets from ${JSON.stringify(target)}: more than ` +
+                  `${MAX_PULL_SECRETS} pull secrets; name the ones to use in the service ` +
+                  "account's annotation instead",
+              );
+            }
             for (const item of page.items ?? []) secrets.push(pullSecret(item, type));
             continueToken = page.metadata?.continue;
+            if (continueToken && seen.has(continueToken)) {
+              throw new Error(
+                `Cannot list secrets from ${JSON.stringify(target)}: the API server sent ` +
+                  "the same continue token twice",
+              );
+            }
+            if (continueToken) seen.add(continueToken);
           } while (continueToken);
           return secrets;
         }));
@@ -231,12 +270,14 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
       const connection = await options.connect();
       const { get, close } = await httpClient(connection);
       const shape = requestShape(connection, options, token);
+      const budget: ByteBudget = { remaining: MAX_LIST_BYTES, total: MAX_LIST_BYTES };
       try {
         const answers = await Promise.all(names.map(async (name) => {
           const target = `${base(connection, namespace)}/${encodeURIComponent(name)}`;
           const answer = await getWithRetry(get, target, {
             ...shape,
             maxBodyBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
+            budget,
           });
           if (answer.status === 401) {
             const message = statusMessage(answer.body);
@@ -246,7 +287,7 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
             return { unavailable: { name, status: answer.status } } as const;
           }
           if (answer.status < 200 || answer.status > 299) {
-            throw answerError("get secret", target, answer);
+            throw answerError("get secret", target, answer, token);
           }
           const item = parse(SECRET, answer.body);
           if (item === undefined) throw answerError("get secret", target);
@@ -285,6 +326,24 @@ function parse<T>(schema: z.ZodMiniType<T>, body: string): T | undefined {
 }
 
 /**
+ * How long to wait before retrying a 429, in seconds: what `Retry-After`
+ * asks, within [0, 5] (the run has a deadline); absent, a date, garbage or
+ * a negative value counts as 1, as client-go's default.
+ *
+ * @example
+ * ```ts
+ * import { retryDelaySeconds } from "./kube_api.ts";
+ * retryDelaySeconds("2"); // 2
+ * retryDelaySeconds("-3"); // 1
+ * retryDelaySeconds("3600"); // 5
+ * ```
+ */
+export function retryDelaySeconds(retryAfter: string | null): number {
+  const asked = retryAfter?.trim() ? Number(retryAfter) : Number.NaN;
+  return Number.isFinite(asked) && asked >= 0 ? Math.min(asked, 5) : 1;
+}
+
+/**
  * Retries "429 Too Many Requests" as the server asks, within the deadline.
  * Only transport failures (and the deadline) are reported here; what the
  * server answers is the caller's to judge.
@@ -299,10 +358,17 @@ async function getWithRetry(
     for (let attempt = 1;; attempt++) {
       const answer = await get(url, request);
       if (answer.status !== 429 || attempt === 3) return answer;
-      const seconds = Math.min(Number(answer.retryAfter) || 1, 5);
-      await sleep(seconds * 1000, signal);
+      await sleep(retryDelaySeconds(answer.retryAfter) * 1000, signal);
     }
   } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      throw new Error(
+        `Cannot read the answer of the API server ${
+          JSON.stringify(request.server)
+        }: ${error.message}`,
+        { cause: error },
+      );
+    }
     const target = `Cannot reach the API server ${JSON.stringify(request.server)}`;
     // The abort reason ("The operation was aborted due to timeout") adds nothing to this.
     if (signal.aborted) throw new Error(`${target}: the run's deadline passed`);

@@ -47,17 +47,18 @@ export const SYSTEM_CONF_DIR = "/etc/containers/registries.conf.d";
 const USER_CONF = ".config/containers/registries.conf";
 const USER_CONF_DIR = ".config/containers/registries.conf.d";
 
+/**
+ * Whether the user's registries.conf is used: as containers/image's
+ * `fileutils.Exists` decides it, any failure to reach the file (missing,
+ * a symbolic link loop, a directory in the way, no permission) means the
+ * system file is used, because that is the file CRI-O will pull with.
+ */
 async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-      return false;
-    }
-    throw new Error(`Cannot check registries configuration ${JSON.stringify(path)}`, {
-      cause: error,
-    });
+  } catch {
+    return false;
   }
 }
 

@@ -10,7 +10,16 @@
 export interface TextFileOptions {
   /** How to turn the bytes into text. @default UTF-8 with replacement, as `Deno.readTextFile` */
   readonly decode?: (bytes: Uint8Array) => string;
+  /** The largest file read, in bytes. @default MAX_CONFIG_FILE_BYTES */
+  readonly maxBytes?: number;
 }
+
+/**
+ * The largest configuration file read (registries.conf with 20,000 tables is
+ * about 1.5 MiB, a global auth file with thousands of entries a few hundred
+ * KiB): a larger one is refused before it fills memory.
+ */
+export const MAX_CONFIG_FILE_BYTES = 32 * 1024 * 1024;
 
 /**
  * The file's text, or `undefined` when it does not exist.
@@ -38,6 +47,12 @@ export async function readTextIfExists(
   }
   if (!info.isFile) {
     throw new Error(`Cannot read ${what} ${JSON.stringify(path)}: not a regular file`);
+  }
+  const maxBytes = options.maxBytes ?? MAX_CONFIG_FILE_BYTES;
+  if (info.size > maxBytes) {
+    throw new Error(
+      `Cannot read ${what} ${JSON.stringify(path)}: it is larger than ${maxBytes} bytes`,
+    );
   }
   try {
     return options.decode === undefined

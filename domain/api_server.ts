@@ -6,6 +6,8 @@
  * @module
  */
 
+import { cutText, redactRegistryKey } from "./log_text.ts";
+
 /** An API server URL is unusable (wrong scheme, plain HTTP off loopback, malformed). */
 export class ApiServerError extends TypeError {
   /** @param message what is wrong, quoting the value */
@@ -15,14 +17,26 @@ export class ApiServerError extends TypeError {
   }
 }
 
+/**
+ * A loopback IP literal. Not `localhost`: a name resolves through
+ * /etc/hosts and DNS, which may send it anywhere, and the token would then
+ * cross the network in clear text. (The URL parser has already normalized
+ * IPv4 forms such as `0x7f.1` to dotted decimal.)
+ */
 function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+  return hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** `value` as a message may quote it: credentials before an `@` redacted, cut to a sane length. */
+function shown(value: string): string {
+  return JSON.stringify(cutText(redactRegistryKey(value)));
 }
 
 /**
- * Validates an API server URL: `https://`, or `http://` on a loopback address
- * only (a token must never cross the network in clear text). Returns the URL
- * without a trailing slash.
+ * Validates an API server URL: `https://`, or `http://` on a loopback IP
+ * address only (a token must never cross the network in clear text).
+ * Returns the URL without credentials, query or trailing slash; messages
+ * never quote the credentials.
  *
  * @example
  * ```ts
@@ -36,17 +50,16 @@ export function apiServerUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new ApiServerError(`Invalid API server URL ${JSON.stringify(value)}`);
+    throw new ApiServerError(`Invalid API server URL ${shown(value)}`);
   }
   if (url.protocol === "http:" && !isLoopback(url.hostname)) {
     throw new ApiServerError(
-      `Refusing plain HTTP API server ${
-        JSON.stringify(value)
-      }: only loopback addresses may use http://`,
+      `Refusing plain HTTP API server ${shown(value)}: only loopback IP addresses ` +
+        "(127.0.0.0/8, [::1]) may use http://",
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ApiServerError(`Invalid API server URL ${JSON.stringify(value)}: expected https://`);
+    throw new ApiServerError(`Invalid API server URL ${shown(value)}: expected https://`);
   }
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
 }

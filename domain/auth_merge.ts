@@ -39,7 +39,15 @@ export interface MergeInput {
    * order a service account's annotation names them in). @default "name"
    */
   readonly order?: "name" | "given";
+  /**
+   * Called every so often during the merge; throws to stop it (the run's
+   * deadline cannot fire while synchronous work runs).
+   */
+  readonly checkpoint?: () => void;
 }
+
+/** Secrets and entries merged between two checkpoints. */
+const CHECKPOINT_EVERY = 256;
 
 /** The merged file and how many of its `auths` came from the namespace. */
 export interface MergeResult {
@@ -91,7 +99,12 @@ function registryOf(key: string): string {
  */
 export function mergeAuths(input: MergeInput, logger: Logger): MergeResult {
   const entries = new Map<string, Credential>();
+  let work = 0;
+  const checkpoint = () => {
+    if (++work % CHECKPOINT_EVERY === 0) input.checkpoint?.();
+  };
   for (const entry of input.global.entries) {
+    checkpoint();
     const credential = entryCredential(entry);
     if ("problem" in credential) {
       logger.log(
@@ -110,6 +123,7 @@ export function mergeAuths(input: MergeInput, logger: Logger): MergeResult {
     ? input.secrets
     : [...input.secrets].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   for (const secret of secrets) {
+    checkpoint();
     const name = goQuote(secret.name);
     const found = secretEntries(secret);
     if ("problem" in found) {
@@ -119,6 +133,7 @@ export function mergeAuths(input: MergeInput, logger: Logger): MergeResult {
     }
     let announced = false;
     for (const entry of found) {
+      checkpoint();
       const raw = goQuote(loggedKey(entry.key));
       const key = normalizeRegistryKey(entry.key);
       const matches = key === undefined ? [] : input.targets.flatMap((target) => {

@@ -11,14 +11,19 @@
  * ```
  */
 export function errorChain(error: unknown): string {
-  let text = error instanceof Error ? error.message : String(error);
+  const line = (value: unknown) =>
+    (value instanceof Error ? value.message : String(value)).replaceAll("\n", "; ");
+  let text = line(error);
+  const seen = new Set<unknown>([error]);
+  // A cycle of causes (an error that is its own cause) ends the chain.
   for (
     let cause = error instanceof Error ? error.cause : undefined;
-    cause !== undefined;
+    cause !== undefined && !seen.has(cause);
     cause = cause instanceof Error ? cause.cause : undefined
   ) {
-    const message = cause instanceof Error ? cause.message : String(cause);
+    seen.add(cause);
+    const message = line(cause);
     if (!text.includes(message)) text += `: ${message}`;
   }
-  return text.replaceAll("\n", "; ");
+  return text;
 }

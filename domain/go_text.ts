@@ -78,19 +78,23 @@ function sequenceLength(bytes: Uint8Array, at: number): number {
 export function goDecodeUtf8(bytes: Uint8Array): string {
   try {
     return FATAL.decode(bytes);
-  } catch {
-    // Not UTF-8 throughout: decode sequence by sequence.
+  } catch (error) {
+    // Only a decoding error means "not UTF-8 throughout"; anything else (too large) is a fault.
+    if (!(error instanceof TypeError)) throw error;
   }
-  let text = "";
+  // Valid runs are decoded whole, one U+FFFD per byte between them.
+  const parts: string[] = [];
+  let start = 0;
   for (let at = 0; at < bytes.length;) {
     const length = sequenceLength(bytes, at);
-    if (length === 0) {
-      text += "\ufffd";
-      at++;
-    } else {
-      text += FATAL.decode(bytes.subarray(at, at + length));
+    if (length > 0) {
       at += length;
+      continue;
     }
+    if (at > start) parts.push(FATAL.decode(bytes.subarray(start, at)));
+    parts.push("\ufffd");
+    start = ++at;
   }
-  return text;
+  if (start < bytes.length) parts.push(FATAL.decode(bytes.subarray(start)));
+  return parts.join("");
 }

@@ -46,6 +46,29 @@ export function cutText(value: string, max: number = MAX_LOGGED_VALUE): string {
     : `${value.slice(0, max)}… (${value.length - max} more characters)`;
 }
 
+/**
+ * `text` with every occurrence of `secret`, and of each of its `.`-separated
+ * parts of 8 characters or more (a JWT's payload or signature), replaced by
+ * `REDACTED`: servers and proxies may echo a bearer token back in a message.
+ *
+ * @example
+ * ```ts
+ * import { withoutSecret } from "./log_text.ts";
+ * withoutSecret("token aaaaaaaa.bbbbbbbbbb.cccccccccc is invalid", "aaaaaaaa.bbbbbbbbbb.cccccccccc");
+ * // "token REDACTED is invalid"
+ * withoutSecret("signature cccccccccc rejected", "aaaaaaaa.bbbbbbbbbb.cccccccccc");
+ * // "signature REDACTED rejected"
+ * ```
+ */
+export function withoutSecret(text: string, secret: string): string {
+  if (secret === "") return text;
+  let result = text.replaceAll(secret, "REDACTED");
+  for (const part of secret.split(".")) {
+    if (part.length >= 8) result = result.replaceAll(part, "REDACTED");
+  }
+  return result;
+}
+
 /** What a registry key looks like: `[scheme://][userinfo@]host[:port][/path]`. */
 const KEY_SHAPE =
   /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?(?:[^/@]*@)?(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?(?:\/[!-~]*)?$/;

@@ -26,12 +26,19 @@ export interface ResponseSink {
   write(text: string): Promise<void>;
 }
 
+/** registries.conf and its drop-ins, as found on the node, and where the main file is looked for. */
+export interface RegistriesFound extends RegistriesSources {
+  /** The main file's path, for messages (also when it does not exist). */
+  readonly mainPath: string;
+}
+
 /** registries.conf and its drop-ins, as found on the node. */
 export interface RegistriesReader {
-  /** The files to load; `main` is absent when the main file does not exist. */
-  read(): Promise<RegistriesSources>;
-  /** The main file's path, for messages. */
-  readonly mainPath: string;
+  /**
+   * Decides where the files are (the user's or the system's) and reads them;
+   * `main` is absent when the main file does not exist.
+   */
+  read(): Promise<RegistriesFound>;
 }
 
 /** A registry pull secret of the pod's namespace, its data base64-decoded. */

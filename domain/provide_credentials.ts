@@ -29,13 +29,13 @@ import type {
   Clock,
   GlobalAuthSource,
   Logger,
+  RegistriesFound,
   RegistriesReader,
   RequestSource,
   ResponseSink,
   SecretSource,
 } from "./ports.ts";
 import { writePullAuthFile } from "./pull_auth_file.ts";
-import type { RegistriesSources } from "./registries_model.ts";
 import { namespaceFromToken } from "./service_account_token.ts";
 import { step } from "./step_error.ts";
 
@@ -62,6 +62,11 @@ export interface ProviderOptions {
    * their pull secrets in the annotation get credentials. @default false
    */
   readonly requireSecretAnnotation?: boolean;
+  /**
+   * When the deadline passes (epoch ms, on `clock`): long synchronous work
+   * (merging thousands of secrets) checks it, since no timer can fire then.
+   */
+  readonly deadlineAt?: number;
 }
 
 /** How a successful run ended. */
@@ -105,7 +110,7 @@ export async function provideCredentials(
     throw step("unable to parse credential provider request from stdin", error);
   }
   // A failure here is reported once the pull is known, so that its stale file goes too.
-  let registries: RegistriesSources | undefined;
+  let registries: RegistriesFound | undefined;
   let registriesError: unknown;
   try {
     registries = await beforeDeadline(deadline, deps.registries.read());
@@ -113,7 +118,7 @@ export async function provideCredentials(
     registriesError = error;
   }
   if (registries?.main === undefined && registries?.dropIns.length === 0) {
-    log(`Registries conf path ${goQuote(deps.registries.mainPath)} does not exist, stopping`);
+    log(`Registries conf path ${goQuote(registries.mainPath)} does not exist, stopping`);
     const request = parseRequestText(text);
     // A file written while there was a configuration must not outlive it.
     const token = request.serviceAccountToken;
@@ -130,6 +135,13 @@ export async function provideCredentials(
   log("Parsing namespace from request");
   if (request.serviceAccountToken === undefined) {
     log("No service account token in the request, will not write any auth file");
+    if (registriesError !== undefined) {
+      // Nothing depends on it for this pull, but the next pull with a token will fail.
+      logger.log(
+        "warning",
+        errorChain(step("loading registries configuration", registriesError)),
+      );
+    }
     await respond(deps, request);
     return { kind: "no-token" };
   }
@@ -147,6 +159,7 @@ export async function provideCredentials(
       registries: registries!,
       annotations: request.serviceAccountAnnotations,
       requireSecretAnnotation: options.requireSecretAnnotation ?? false,
+      ...(options.deadlineAt === undefined ? {} : { deadlineAt: options.deadlineAt }),
     });
     if (outcome.kind !== "written") await removeStale(deps, pull.authFile);
     await respond(deps, request);

@@ -10,16 +10,16 @@
 import { encodeAuthFile } from "./auth_file_json.ts";
 import { mergeAuths } from "./auth_merge.ts";
 import { credentialTargets } from "./credential_targets.ts";
-import { beforeDeadline } from "./deadline.ts";
+import { beforeDeadline, DeadlineError } from "./deadline.ts";
 import { type DockerConfig, parseDockerConfig } from "./docker_config.ts";
 import { errorChain } from "./error_chain.ts";
 import { goQuote } from "./go_quote.ts";
-import { cutText } from "./log_text.ts";
+import { cutText, withoutSecret } from "./log_text.ts";
 import type { PullSecret } from "./ports.ts";
 import type { ProviderDeps, ProviderOutcome } from "./provide_credentials.ts";
 import { PULL_SECRETS_ANNOTATION, secretSelection } from "./pull_secret_annotation.ts";
 import { loadRegistriesConf } from "./registries_conf.ts";
-import type { RegistriesSources } from "./registries_model.ts";
+import type { RegistriesFound } from "./ports.ts";
 import { tokenValidity } from "./service_account_token.ts";
 import { step } from "./step_error.ts";
 
@@ -38,11 +38,13 @@ export interface PullContext {
   readonly token: string;
   readonly authFile: string;
   readonly authDir: string;
-  readonly registries: RegistriesSources;
+  readonly registries: RegistriesFound;
   /** The service account's annotations kubelet passed (v1 requests). */
   readonly annotations: Readonly<Record<string, string>> | undefined;
   /** Whether listing the namespace's Secrets is refused (`--require-secret-annotation`). */
   readonly requireSecretAnnotation: boolean;
+  /** When the run's deadline passes, epoch ms on `deps.clock`. */
+  readonly deadlineAt?: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function writePullAuthFile(
   } catch (error) {
     logger.log("warning", `Unable to sweep left-behind auth files: ${errorChain(error)}`);
   }
-  log(`Matching mirrors for registry config: ${deps.registries.mainPath}`);
+  log(`Matching mirrors for registry config: ${pull.registries.mainPath}`);
   let targets;
   try {
     targets = credentialTargets(loadRegistriesConf(pull.registries), pull.image);
@@ -107,6 +109,11 @@ export async function writePullAuthFile(
       secrets: found.secrets,
       global,
       order: found.named ? "given" : "name",
+      checkpoint: () => {
+        if (pull.deadlineAt !== undefined && deps.clock.now() >= pull.deadlineAt) {
+          throw step("unable to create auth file", new DeadlineError());
+        }
+      },
     },
     logger,
   );
@@ -180,7 +187,7 @@ async function pullSecrets(deps: ProviderDeps, pull: PullContext): Promise<Found
       throw step("unable to get secrets", error);
     }
     if (lookup.kind === "refused") {
-      throw step("unable to get secrets", tokenRefused(deps, pull, refusal(lookup)));
+      throw step("unable to get secrets", tokenRefused(deps, pull, refusal(lookup, pull.token)));
     }
     for (const { name, status } of lookup.unavailable) {
       logger.log(
@@ -209,11 +216,11 @@ async function pullSecrets(deps: ProviderDeps, pull: PullContext): Promise<Found
   }
   if (listing.kind === "refused") {
     if (listing.status === 401) {
-      throw step("unable to get secrets", tokenRefused(deps, pull, refusal(listing)));
+      throw step("unable to get secrets", tokenRefused(deps, pull, refusal(listing, pull.token)));
     }
     logger.log(
       "warning",
-      `Not allowed to list secrets in namespace ${namespace} (${refusal(listing)}): ` +
+      `Not allowed to list secrets in namespace ${namespace} (${refusal(listing, pull.token)}): ` +
         `grant the pod's service account "get" and "list" on secrets, or name its pull ` +
         `secrets in the annotation ${PULL_SECRETS_ANNOTATION}; will not write any auth file`,
     );
@@ -224,9 +231,12 @@ async function pullSecrets(deps: ProviderDeps, pull: PullContext): Promise<Found
 }
 
 /** `HTTP 401: <Status message>`. */
-function refusal(answer: { readonly status: number; readonly message?: string }): string {
+function refusal(
+  answer: { readonly status: number; readonly message?: string },
+  token: string,
+): string {
   return `HTTP ${answer.status}${
-    answer.message === undefined ? "" : `: ${cutText(answer.message)}`
+    answer.message === undefined ? "" : `: ${cutText(withoutSecret(answer.message, token))}`
   }`;
 }
 

@@ -133,6 +133,7 @@ export function tokenValidity(token: string): TokenValidity {
     : [];
   return {
     audiences,
-    ...(typeof exp === "number" && Number.isFinite(exp) ? { expiresAt: exp } : {}),
+    // Only what a Date can show (±8.64e12 s): a forged "exp": 1e20 must not break the message.
+    ...(typeof exp === "number" && Math.abs(exp) <= 8.64e12 ? { expiresAt: exp } : {}),
   };
 }

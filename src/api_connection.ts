@@ -75,8 +75,10 @@ async function locateServer(
   }
   const fromEnv = text === undefined ? undefined : apiServerFromEnvFile(text);
   if (fromEnv !== undefined) {
-    log(`Using API server host: ${fromEnv}`);
-    return apiServerUrl(`https://${fromEnv}`);
+    // Validated before it is logged: the file's host could carry "user:password@".
+    const server = apiServerUrl(`https://${fromEnv}`);
+    log(`Using API server host: ${hostOf(server)}`);
+    return server;
   }
   log(
     text === undefined
@@ -105,6 +107,9 @@ async function locateCa(
     if (pem === undefined) {
       throw new Error(`Cannot read CA file ${JSON.stringify(config.caFile)}: not found`);
     }
+    if (pem.trim() === "") {
+      throw new Error(`Cannot use CA file ${JSON.stringify(config.caFile)}: it is empty`);
+    }
     verifyingWith(goQuote(config.caFile));
     return pem;
   }
@@ -131,7 +136,8 @@ async function locateCa(
   }
   for (const candidate of candidates) {
     const pem = await candidate.read();
-    if (pem === undefined) continue;
+    // An empty file (a node half set up) is no CA; the next candidate may be.
+    if (pem === undefined || pem.trim() === "") continue;
     verifyingWith(candidate.source);
     return pem;
   }

@@ -27,7 +27,7 @@ import type { Found, NodeFacts, TokenFacts } from "../domain/diagnosis/node_fact
 import type { ProxyEnvironment } from "../domain/proxy_for_url.ts";
 import { namespaceFromToken, tokenValidity } from "../domain/service_account_token.ts";
 import { resolveApiConnection } from "./api_connection.ts";
-import { PROVIDER_OPTIONS } from "./flags.ts";
+import { goStyleFlags, PROVIDER_OPTIONS } from "./flags.ts";
 import { type ProviderConfig, providerConfig } from "./provider_config.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -215,8 +215,9 @@ async function gather(
 export async function runDoctorCommand(args: readonly string[], io: DoctorIo): Promise<number> {
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true }));
+    ({ values } = parseArgs({ args: goStyleFlags(args, OPTIONS), options: OPTIONS, strict: true }));
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
   }
   const config = providerConfig(values as Record<string, string | boolean | undefined>);

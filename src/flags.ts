@@ -7,6 +7,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { cutText } from "../domain/log_text.ts";
 import { PULL_SECRETS_ANNOTATION } from "../domain/pull_secret_annotation.ts";
 import { BUILD } from "./build_config.ts";
 import { type ProviderConfig, providerConfig } from "./provider_config.ts";
@@ -71,15 +72,64 @@ export const PROVIDER_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** Go's `strconv.ParseBool`, which its flag package uses for `-flag=value`. */
+const GO_BOOLEANS: Readonly<Record<string, boolean>> = {
+  "1": true,
+  t: true,
+  T: true,
+  TRUE: true,
+  true: true,
+  True: true,
+  "0": false,
+  f: false,
+  F: false,
+  FALSE: false,
+  false: false,
+  False: false,
+};
+
 /**
- * Go's flag package, which upstream uses, also accepts `-flag`; kubelet
- * configurations written for upstream may rely on that.
+ * Go's flag package, which upstream uses, also accepts `-flag` and
+ * `-flag=false` for a boolean (the last one given wins); kubelet
+ * configurations written for upstream may rely on both.
+ *
+ * @throws {UsageError} for a boolean value Go would refuse
  */
-function goStyleFlags(args: readonly string[]): string[] {
-  return args.map((arg) => {
-    const name = /^-([a-z][a-z-]+)(?:=.*)?$/.exec(arg)?.[1];
-    return name !== undefined && name in PROVIDER_OPTIONS ? `-${arg}` : arg;
-  });
+export function goStyleFlags(
+  args: readonly string[],
+  options: Readonly<Record<string, { readonly type: "string" | "boolean" }>>,
+): string[] {
+  const out: string[] = [];
+  for (const [index, arg] of args.entries()) {
+    if (arg === "--") {
+      out.push(...args.slice(index));
+      break;
+    }
+    const match = /^--?([a-z][a-z-]+)(?:=([^]*))?$/.exec(arg);
+    const name = match?.[1];
+    if (name === undefined || !(name in options)) {
+      out.push(arg);
+      continue;
+    }
+    const value = match?.[2];
+    if (options[name]?.type !== "boolean" || value === undefined) {
+      out.push(arg.startsWith("--") ? arg : `-${arg}`);
+      continue;
+    }
+    const flag = GO_BOOLEANS[value];
+    if (flag === undefined) {
+      throw new UsageError(
+        `Invalid boolean value ${JSON.stringify(cutText(value, 64))} for --${name}: ` +
+          "expected true or false",
+      );
+    }
+    // The last one given wins, as in Go: a "false" takes back an earlier "--flag".
+    for (let i = out.length - 1; i >= 0; i--) {
+      if (out[i] === `--${name}`) out.splice(i, 1);
+    }
+    if (flag) out.push(`--${name}`);
+  }
+  return out;
 }
 
 /**
@@ -95,8 +145,10 @@ function goStyleFlags(args: readonly string[]): string[] {
 export function parseProviderArgs(args: readonly string[]): ProviderCommand {
   let values;
   try {
-    ({ values } = parseArgs({ args: goStyleFlags(args), options: PROVIDER_OPTIONS, strict: true }));
+    const goArgs = goStyleFlags(args, PROVIDER_OPTIONS);
+    ({ values } = parseArgs({ args: goArgs, options: PROVIDER_OPTIONS, strict: true }));
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
   }
   if (values.help) return { kind: "help" };

@@ -161,7 +161,10 @@ async function readConfigs(path: string, minor: number): Promise<CredentialProvi
       }
       names = names.sort().map((name) => `${path}/${name}`);
       if (names.length === 0) {
-        throw new Error(`no configuration files found in directory ${JSON.stringify(path)}`);
+        // kubelet's own words for this, so the failure reads as kubelet would report it.
+        throw new Error(
+          `Cannot merge into ${JSON.stringify(path)}: no configuration files found in directory`,
+        );
       }
     } else {
       names = [path];
@@ -181,10 +184,10 @@ async function readConfigs(path: string, minor: number): Promise<CredentialProvi
       providers.push(...parseCredentialProviderConfig(text ?? "", { minor }).providers);
     } catch (error) {
       throw new Error(
-        `error decoding config ${JSON.stringify(name)}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
+        `Cannot merge into ${JSON.stringify(path)}: error decoding config ${
+          JSON.stringify(name)
+        }: ${(error as Error).message}`,
+        { cause: error },
       );
     }
   }
@@ -211,7 +214,11 @@ async function kubeletConfig(values: ParsedValues, io: GenerateIo): Promise<Arti
   const config = mergeProvider(base, provider);
   const errors = validateCredentialProviderConfig(config, { minor, tokenGate: true });
   if (errors.length > 0) {
-    throw new Error(`failed to validate credential provider config: [${errors.join(", ")}]`);
+    throw new Error(
+      `Cannot generate the kubelet config: failed to validate credential provider config: [${
+        errors.join(", ")
+      }]`,
+    );
   }
   const notes = [
     `For Kubernetes 1.${minor}: kubelet --image-credential-provider-config=<this file>` +
@@ -364,7 +371,7 @@ export async function runGenerateCommand(args: readonly string[], io: GenerateIo
   }
   const format = values.output ?? "yaml";
   if (format !== "yaml" && format !== "json") {
-    throw new UsageError(`-o must be yaml or json, got ${JSON.stringify(format)}`);
+    throw new UsageError(`--output must be yaml or json, got ${JSON.stringify(format)}`);
   }
   let artifacts: Artifacts;
   switch (kind) {
@@ -382,7 +389,7 @@ export async function runGenerateCommand(args: readonly string[], io: GenerateIo
       break;
     default:
       throw new UsageError(
-        `generate needs a kind: kubelet-config, rbac, machineconfig or openshift-config, got ${
+        `A kind is required: kubelet-config, rbac, machineconfig or openshift-config, got ${
           JSON.stringify(kind ?? "")
         }`,
       );

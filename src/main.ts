@@ -13,6 +13,7 @@
  */
 
 import { takeProxyEnvironment } from "../adapters/proxy_environment.ts";
+import { KEY_LOG_VARIABLE, takeTlsEnvironment } from "../adapters/tls_environment.ts";
 import { stderr, stdout } from "../adapters/stdio.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
 import { errorChain } from "../domain/error_chain.ts";
@@ -87,14 +88,18 @@ export async function main(args: readonly string[]): Promise<number> {
       case "version-json":
         await stdout.write(formatVersionJson(versionInfo()));
         return 0;
-      case "run":
+      case "run": {
+        const tls = takeTlsEnvironment();
+        if (tls.keyLog) throw keyLogRefusal();
         return await runProvider(parsed.config, {
           stdout,
           stderr,
           proxies: takeProxyEnvironment(),
+          ignoredVariables: tls.ignored,
           ...(home === undefined ? { unreadableHome: candidate } : { home }),
           ...(uid === undefined ? {} : { uid }),
         });
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -104,6 +109,15 @@ export async function main(args: readonly string[]): Promise<number> {
     await stderr.write(`${errorChain(error)}\n`);
     return 1;
   }
+}
+
+/** Deno writes every TLS session key to SSLKEYLOGFILE: the token could be read off the wire. */
+function keyLogRefusal(): Error {
+  return new Error(
+    `Refusing to run with ${KEY_LOG_VARIABLE} set: TLS session keys, which decrypt the ` +
+      `service account token in transit, would be written to that file; remove it from ` +
+      "kubelet's environment",
+  );
 }
 
 /** The name kubelet's config must give the provider: this executable's file name. */
@@ -139,6 +153,8 @@ async function doctor(args: readonly string[]): Promise<number> {
       await stdout.write(DOCTOR_USAGE);
       return 0;
     }
+    // Doctor talks to the API server with the token file too.
+    if (takeTlsEnvironment().keyLog) throw keyLogRefusal();
     const candidate = await homeDirectory(Deno.uid() ?? 0);
     return await runDoctorCommand(args, {
       stdout,

@@ -19,6 +19,7 @@
  */
 
 import { IGNORED_PROXY_VARIABLES } from "../adapters/proxy_environment.ts";
+import { KEY_LOG_VARIABLE, TRUST_VARIABLES } from "../adapters/tls_environment.ts";
 import { PROXY_VARIABLES } from "../domain/proxy_for_url.ts";
 import type { BuildDefaults } from "./build_config.ts";
 
@@ -26,7 +27,8 @@ import type { BuildDefaults } from "./build_config.ts";
  * The variables the provider reads or clears: HOME, the YAML library's two
  * debug switches (cleared so they never print to stdout), and the proxy
  * variables (read, applied as client-go applies them, and cleared so Deno's
- * own client does not apply them differently).
+ * own client does not apply them differently), Deno's TLS trust variables
+ * (cleared, see `adapters/tls_environment.ts`) and `SSLKEYLOGFILE` (checked).
  */
 export const ENV_VARIABLES: readonly string[] = [
   "HOME",
@@ -34,6 +36,8 @@ export const ENV_VARIABLES: readonly string[] = [
   "LOG_STREAM",
   ...PROXY_VARIABLES,
   ...IGNORED_PROXY_VARIABLES,
+  ...TRUST_VARIABLES,
+  KEY_LOG_VARIABLE,
 ];
 
 /** The paths to grant; defaults or a test's temporary paths. */

@@ -33,6 +33,8 @@ export interface ProviderIo {
   readonly uid?: number;
   /** The proxy variables kubelet passed, taken out of the environment at start. */
   readonly proxies?: ProxyEnvironment;
+  /** Variables that were set but are ignored (Deno's TLS trust variables), to warn about. */
+  readonly ignoredVariables?: readonly string[];
 }
 
 /** The identifier journald entries carry. */
@@ -59,6 +61,13 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
   });
   const deadlineAt = Date.now() + config.timeoutSeconds * 1000;
   const deadline = AbortSignal.timeout(config.timeoutSeconds * 1000);
+  for (const name of io.ignoredVariables ?? []) {
+    logger.log(
+      "warning",
+      `Ignoring ${name} from the environment: the API server is verified with the ` +
+        "cluster CA (see --ca-file), not with roots the environment names",
+    );
+  }
   if (io.unreadableHome !== undefined) {
     logger.log(
       "warning",
@@ -67,12 +76,6 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
       }: this build may only read the home directory it was built for`,
     );
   }
-  // Decided once: whether the user's registries.conf exists takes a stat.
-  const registries = await registriesLocations({
-    ...(config.registriesConf === undefined ? {} : { confPath: config.registriesConf }),
-    ...(config.registriesConfDir === undefined ? {} : { confDirPath: config.registriesConfDir }),
-    ...(io.home === undefined ? {} : { home: io.home }),
-  });
   // Loaded on first use: most runs (no mirror, no token) never talk to the API,
   // and the YAML and HTTP code would otherwise slow every start.
   const secretSource = async () => {
@@ -90,8 +93,18 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
     requests: { read: readStdin },
     responses: io.stdout,
     registries: {
-      mainPath: registries.main,
-      read: () => readRegistriesFiles(registries),
+      // Decided when read, after the request: whether the user's registries.conf exists
+      // takes a stat that can fail, and a failure must be reported as the run's.
+      async read() {
+        const locations = await registriesLocations({
+          ...(config.registriesConf === undefined ? {} : { confPath: config.registriesConf }),
+          ...(config.registriesConfDir === undefined
+            ? {}
+            : { confDirPath: config.registriesConfDir }),
+          ...(io.home === undefined ? {} : { home: io.home }),
+        });
+        return { mainPath: locations.main, ...await readRegistriesFiles(locations) };
+      },
     },
     secrets: {
       listPullSecrets: async (namespace, token) =>
@@ -115,6 +128,7 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
       provideCredentials(deps, {
         authDir: config.authDir,
         requireSecretAnnotation: config.requireSecretAnnotation,
+        deadlineAt,
       }),
       // The core gives up at the deadline and cleans up; this is the backstop for a cleanup
       // that itself blocks.

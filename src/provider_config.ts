@@ -7,8 +7,10 @@
  * @module
  */
 
+import { ApiServerError, apiServerUrl } from "../domain/api_server.ts";
 import type { LogLevel } from "../domain/ports.ts";
 import { BUILD, STANDARD_DEFAULTS } from "./build_config.ts";
+import { cutText } from "../domain/log_text.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Everything one run needs to know. */
@@ -35,6 +37,9 @@ export interface ProviderConfig {
 export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
 
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error"];
+
+/** The shortest deadline: one millisecond, the timers' resolution. */
+export const MIN_TIMEOUT_SECONDS = 0.001;
 
 /** The longest timer JavaScript can hold (2^31 - 1 ms), in whole seconds. */
 export const MAX_TIMEOUT_SECONDS = 2147483;
@@ -69,12 +74,12 @@ export function providerConfig(values: FlagValues = {}): ProviderConfig {
   // Decimal seconds only ("1e3", "0x10" and "Infinity" are typos, not timeouts), and no more
   // than a timer can hold: a longer one would fire at once.
   if (
-    !/^[0-9]+(?:\.[0-9]+)?$/.test(timeout) || timeoutSeconds <= 0 ||
+    !/^[0-9]+(?:\.[0-9]+)?$/.test(timeout) || timeoutSeconds < MIN_TIMEOUT_SECONDS ||
     timeoutSeconds > MAX_TIMEOUT_SECONDS
   ) {
     throw new UsageError(
-      `--timeout must be a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SECONDS}, got ${
-        JSON.stringify(timeout)
+      `--timeout must be a number of seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS}, got ${
+        JSON.stringify(cutText(timeout, 64))
       }`,
     );
   }
@@ -98,6 +103,15 @@ export function providerConfig(values: FlagValues = {}): ProviderConfig {
       : defaults.registriesConfDir);
   const caFile = absolute(values, "ca-file");
   const apiServer = text(values, "api-server");
+  // Checked here, so that a typo is a usage error (exit 2) before any pull, not a failed pull.
+  if (apiServer !== undefined) {
+    try {
+      apiServerUrl(apiServer);
+    } catch (error) {
+      if (error instanceof ApiServerError) throw new UsageError(`--api-server: ${error.message}`);
+      throw error;
+    }
+  }
   return {
     ...(registriesConf === undefined ? {} : { registriesConf }),
     ...(registriesConfDir === undefined ? {} : { registriesConfDir }),

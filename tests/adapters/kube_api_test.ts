@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { assertEquals } from "../support/assert.ts";
-import { type ApiConnection, createSecretSource } from "../../adapters/kube_api.ts";
+import {
+  type ApiConnection,
+  createSecretSource,
+  MAX_LIST_BYTES,
+  MAX_PULL_SECRETS,
+  retryDelaySeconds,
+} from "../../adapters/kube_api.ts";
 import {
   serviceAccountToken,
   type StandInOptions,
@@ -226,6 +232,75 @@ Deno.test("listPullSecrets() bounds what it reads", async (t) => {
   );
 });
 
+Deno.test("listPullSecrets() bounds the whole run, not only each answer", async (t) => {
+  await t.step("listPullSecrets() stops when the answers together pass the run's budget", () =>
+    // Each answer is under the answer limit; the three lists together are not.
+    withStandIn({
+      override: () =>
+        new Response(new Blob([new Uint8Array(MAX_LIST_BYTES / 2.5).fill(32)]).stream(), {
+          headers: { "content-type": "application/json" },
+        }),
+    }, async (url) => {
+      await rejectsWith(
+        source(url).listPullSecrets("default", TOKEN),
+        new RegExp(`: the answers are larger than ${MAX_LIST_BYTES} bytes together$`),
+      );
+    }));
+  await t.step("listPullSecrets() stops past the most pull secrets one run reads", () => {
+    const items = Array.from(
+      { length: Math.ceil(MAX_PULL_SECRETS / 2) },
+      (_, i) => ({ metadata: { name: `s${i}` } }),
+    );
+    return withStandIn(
+      { override: () => Response.json({ kind: "SecretList", items }) },
+      (url) =>
+        rejectsWith(
+          source(url).listPullSecrets("default", TOKEN),
+          new RegExp(`: more than ${MAX_PULL_SECRETS} pull secrets; name the ones to use`),
+        ),
+    );
+  });
+  await t.step(
+    "listPullSecrets() stops when the server repeats a continue token",
+    () =>
+      withStandIn({
+        override: () =>
+          Response.json({
+            kind: "SecretList",
+            metadata: { continue: "again" },
+            items: [{ metadata: { name: "a" } }],
+          }),
+      }, async (url, requests) => {
+        await rejectsWith(
+          source(url).listPullSecrets("default", TOKEN),
+          /: the API server sent the same continue token twice$/,
+        );
+        assert.ok(requests.length <= 6, `${requests.length} requests`);
+      }),
+  );
+});
+
+Deno.test("retryDelaySeconds() waits what Retry-After asks, within [0, 5] s", async (t) => {
+  const rows: readonly [string | null, number][] = [
+    [null, 1],
+    ["", 1],
+    ["0", 0],
+    ["2", 2],
+    ["2.5", 2.5],
+    ["3600", 5],
+    ["-3", 1],
+    ["NaN", 1],
+    ["Infinity", 1],
+    ["Wed, 21 Oct 2015 07:28:00 GMT", 1],
+  ];
+  for (const [header, seconds] of rows) {
+    await t.step(
+      `retryDelaySeconds(${JSON.stringify(header)})`,
+      () => assertEquals(retryDelaySeconds(header), seconds),
+    );
+  }
+});
+
 Deno.test("listPullSecrets() goes through a proxy in a tunnel the proxy cannot read", () =>
   withStandIn({ secrets: [dockerSecret("a")] }, async (url) => {
     const proxy = startConnectProxy();
@@ -276,6 +351,19 @@ Deno.test("listPullSecrets() fails on other errors, naming the target and status
         await rejectsWith(source(url).listPullSecrets("default", TOKEN), message);
       }));
   }
+  await t.step("listPullSecrets() on 500 quoting the token: redacted", () =>
+    withStandIn({
+      override: (request) =>
+        Response.json(
+          { kind: "Status", message: `bad ${request.headers.get("authorization")}`, code: 500 },
+          { status: 500 },
+        ),
+    }, async (url) => {
+      await rejectsWith(
+        source(url).listPullSecrets("default", TOKEN),
+        /HTTP 500 Internal Server Error: bad Bearer REDACTED$/,
+      );
+    }));
 });
 
 Deno.test("listPullSecrets() fails on an answer that is not a secret list", async (t) => {

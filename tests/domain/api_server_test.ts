@@ -11,10 +11,21 @@ Deno.test("apiServerUrl() allows https, and http only on loopback", async (t) =>
     ["https://api.example.com:6443", "https://api.example.com:6443"],
     ["https://[fd00::1]:6443/", "https://[fd00::1]:6443"],
     ["http://127.0.0.1:8080", "http://127.0.0.1:8080"],
-    ["http://localhost:8080", "http://localhost:8080"],
     ["http://[::1]:8080", "http://[::1]:8080"],
-    ["http://api.example.com:8080", /only loopback addresses may use http/],
-    ["http://10.0.0.1", /only loopback addresses may use http/],
+    ["http://0x7f.1:8080", "http://127.0.0.1:8080"],
+    // A name may resolve anywhere (/etc/hosts, DNS): only loopback IP literals.
+    ["http://localhost:8080", /only loopback IP addresses .* may use http/],
+    ["http://api.example.com:8080", /only loopback IP addresses .* may use http/],
+    ["http://10.0.0.1", /only loopback IP addresses .* may use http/],
+    ["http://127.0.0.1.nip.io", /only loopback IP addresses .* may use http/],
+    // Credentials in the URL are dropped, and never quoted.
+    ["https://bob:hunter2@api.example.com:6443/?x=1", "https://api.example.com:6443"],
+    [
+      "http://bob:hunter2@api.example.com",
+      /^Refusing plain HTTP API server "http:\/\/REDACTED@api/,
+    ],
+    ["ftp://bob:hunter2@api.example.com", /^Invalid API server URL "ftp:\/\/REDACTED@api/],
+    ["https://bob:hunter2@[bad", /^Invalid API server URL "https:\/\/REDACTED@\[bad"$/],
     ["ftp://api.example.com", /expected https/],
     ["api.example.com:6443", /expected https/],
     ["not a url", /Invalid API server URL/],
@@ -22,8 +33,11 @@ Deno.test("apiServerUrl() allows https, and http only on loopback", async (t) =>
   for (const [input, expected] of rows) {
     await t.step(`apiServerUrl() ${input}`, () => {
       if (typeof expected === "string") assertEquals(apiServerUrl(input), expected);
-      else if (!expected.test(assertThrows(() => apiServerUrl(input), ApiServerError).message)) {
-        throw new Error(`unexpected message for ${input}`);
+      else {
+        const { message } = assertThrows(() => apiServerUrl(input), ApiServerError);
+        if (!expected.test(message) || message.includes("hunter2")) {
+          throw new Error(`unexpected message for ${input}: ${message}`);
+        }
       }
     });
   }

@@ -21,8 +21,21 @@ Deno.test("errorChain() joins causes once, on one line", async (t) => {
     ],
     ["newlines", new Error("one\ntwo"), "one; two"],
     ["a non-error", "text", "text"],
+    [
+      "a multi-line cause the wrapper already quotes",
+      new Error("Cannot parse: line one; line two", { cause: new Error("line one\nline two") }),
+      "Cannot parse: line one; line two",
+    ],
+    ["a cycle of causes", cyclic(), "outer: inner"],
   ];
   for (const [name, error, expected] of rows) {
     await t.step(`errorChain() for ${name}`, () => assertEquals(errorChain(error), expected));
   }
 });
+
+function cyclic(): Error {
+  const outer = new Error("outer");
+  const inner = new Error("inner", { cause: outer });
+  Object.defineProperty(outer, "cause", { value: inner });
+  return outer;
+}

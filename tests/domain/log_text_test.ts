@@ -5,6 +5,7 @@ import {
   logRecord,
   MAX_LOG_RECORD,
   redactRegistryKey,
+  withoutSecret,
 } from "../../domain/log_text.ts";
 
 Deno.test("redactRegistryKey() hides credentials written into a key", async (t) => {
@@ -23,6 +24,26 @@ Deno.test("redactRegistryKey() hides credentials written into a key", async (t) 
       assertEquals(redactRegistryKey(key), expected);
     });
   }
+});
+
+Deno.test("withoutSecret() redacts a token and its long parts wherever they are echoed", async (t) => {
+  const token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJl";
+  const rows: readonly [string, string, string][] = [
+    ["the whole token", `Bearer ${token} refused`, "Bearer REDACTED refused"],
+    ["its signature alone", "bad signature c2lnbmF0dXJl", "bad signature REDACTED"],
+    ["its payload alone", "claims eyJzdWIiOiJzeXN0ZW0ifQ", "claims REDACTED"],
+    ["nothing of it", "forbidden", "forbidden"],
+  ];
+  for (const [name, text, expected] of rows) {
+    await t.step(
+      `withoutSecret() with ${name}`,
+      () => assertEquals(withoutSecret(text, token), expected),
+    );
+  }
+  await t.step(
+    "withoutSecret() with an empty secret",
+    () => assertEquals(withoutSecret("text", ""), "text"),
+  );
 });
 
 Deno.test("cutText() and loggedKey() keep values to a sane length", () => {

@@ -72,9 +72,9 @@ Deno.test(`no parser or log record repeats a credential (${CASES} cases, seed ${
         requests: { read: () => Promise.resolve(request) },
         responses: { write: (text) => Promise.resolve(void responses.push(text)) },
         registries: {
-          mainPath: "/etc/containers/registries.conf",
           read: () =>
             Promise.resolve({
+              mainPath: "/etc/containers/registries.conf",
               main: { path: "/etc/containers/registries.conf", text: MIRRORS },
               dropIns: [],
             }),

@@ -65,11 +65,11 @@ function fakes(options: {
     },
     responses: { write: (text) => Promise.resolve(void responses.push(text)) },
     registries: {
-      mainPath: CONF_PATH,
       read: () =>
-        options.conf instanceof Error ? Promise.reject(options.conf) : Promise.resolve(
-          options.conf ?? { main: { path: CONF_PATH, text: MIRROR_CONF }, dropIns: [] },
-        ),
+        options.conf instanceof Error ? Promise.reject(options.conf) : Promise.resolve({
+          mainPath: CONF_PATH,
+          ...(options.conf ?? { main: { path: CONF_PATH, text: MIRROR_CONF }, dropIns: [] }),
+        }),
     },
     secrets: {
       listPullSecrets(namespace, token) {
@@ -196,6 +196,19 @@ Deno.test("provideCredentials() S5: no token is a no-op, not an error (W14)", as
   assertEquals([f.secretCalls, f.sweeps, f.responses], [[], [], [RESPONSE_WITHOUT_TOKEN]]);
 });
 
+Deno.test("provideCredentials() warns of a registries.conf it cannot load, even without a token", async () => {
+  const f = fakes({
+    stdin: kubeletRequest("docker.io/library/nginx"),
+    conf: new Error('Cannot read registries configuration "/etc/containers/registries.conf"'),
+  });
+  assertEquals(await provideCredentials(f.deps, { authDir: AUTH_DIR }), { kind: "no-token" });
+  assertEquals(f.logs.at(-1), [
+    "warning",
+    'loading registries configuration: Cannot read registries configuration "/etc/containers/registries.conf"',
+  ]);
+  assertEquals(f.responses, [RESPONSE_WITHOUT_TOKEN]);
+});
+
 Deno.test("provideCredentials() S7: nothing matches, nothing written, stale file removed", async () => {
   const f = fakes({
     listing: { kind: "listed", secrets: [] },
@@ -270,6 +283,8 @@ Deno.test("provideCredentials() fails closed, removing a stale file", async (t) 
     options: Parameters<typeof fakes>[0];
     message: string;
     removes: boolean;
+    /** The deadline as the core's clock reads it. */
+    deadlineAt?: number;
   }[] = [
     {
       name: "S6: an invalid registries.conf",
@@ -325,6 +340,19 @@ Deno.test("provideCredentials() fails closed, removing a stale file", async (t) 
       removes: true,
     },
     {
+      // The deadline's timer cannot fire while the merge runs: the merge checks the clock.
+      name: "the deadline during a long merge",
+      options: {
+        listing: {
+          kind: "listed",
+          secrets: Array.from({ length: 1000 }, (_, i) => ({ ...MY_SECRET, name: `s${i}` })),
+        },
+      },
+      deadlineAt: 999_999_999,
+      message: "unable to create auth file: the run's deadline passed",
+      removes: true,
+    },
+    {
       name: "a failed write",
       options: { writeFails: true },
       message:
@@ -349,7 +377,11 @@ Deno.test("provideCredentials() fails closed, removing a stale file", async (t) 
   for (const row of rows) {
     await t.step(`provideCredentials() fails on ${row.name}`, async () => {
       const f = fakes({ ...row.options, files: { [NGINX_FILE]: "old" } });
-      await assert.rejects(provideCredentials(f.deps, { authDir: AUTH_DIR }), (error: Error) => {
+      const options = {
+        authDir: AUTH_DIR,
+        ...(row.deadlineAt ? { deadlineAt: row.deadlineAt } : {}),
+      };
+      await assert.rejects(provideCredentials(f.deps, options), (error: Error) => {
         assert.ok(error.message.startsWith(row.message), error.message);
         return true;
       });

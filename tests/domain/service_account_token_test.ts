@@ -126,6 +126,9 @@ Deno.test("tokenValidity() reads the audience and expiry for a refused token's m
     }],
     ["claims of the wrong types", token({ aud: 5, exp: "soon" }), { audiences: [] }],
     ["a token that is not a JWT", "not-a-token", { audiences: [] }],
+    // No Date can show it: a message built from it would throw instead of explaining.
+    ["an expiry past what a date can hold", token({ exp: 1e20 }), { audiences: [] }],
+    ["an expiry that is no number", token({ exp: null }), { audiences: [] }],
   ];
   for (const [name, value, expected] of rows) {
     await t.step(

@@ -128,6 +128,37 @@ Deno.test("resolveApiConnection() uses localhost:6443 and the node's CA files la
   });
 });
 
+Deno.test("resolveApiConnection() skips an empty CA file for the next one", async () => {
+  const result = await resolve({ "kube/kubelet-ca.crt": "", "kube/pki/ca.crt": CA });
+  assertEquals(result.connection?.trust, { caPem: CA });
+  assertEquals(result.logs.at(-1), [
+    "info",
+    'Verifying the API server certificate with CA "<root>/kube/pki/ca.crt"',
+  ]);
+});
+
+Deno.test("resolveApiConnection() never logs credentials in the env file's host", async (t) => {
+  await t.step("resolveApiConnection() with a user name before the host", async () => {
+    const result = await resolve({
+      "kube/apiserver-url.env":
+        "KUBERNETES_SERVICE_HOST='hunter2@api-int.c.example'\nKUBERNETES_SERVICE_PORT=6443\n",
+      "kube/kubelet-ca.crt": CA,
+    });
+    assertEquals(result.connection?.server, "https://api-int.c.example:6443");
+    assertEquals(result.logs[0], ["info", "Using API server host: api-int.c.example:6443"]);
+    assert.ok(!JSON.stringify(result).includes("hunter2"));
+  });
+  await t.step("resolveApiConnection() with a password before the host", async () => {
+    const result = await resolve({
+      "kube/apiserver-url.env":
+        "KUBERNETES_SERVICE_HOST='bob:hunter2@api-int.c.example'\nKUBERNETES_SERVICE_PORT=6443\n",
+      "kube/kubelet-ca.crt": CA,
+    });
+    assert.match(result.error ?? "", /^Invalid API server URL "https:\/\/REDACTED@/);
+    assert.ok(!JSON.stringify(result).includes("hunter2"));
+  });
+});
+
 Deno.test("resolveApiConnection() fails closed without a CA", async () => {
   const result = await resolve({});
   assertEquals(
@@ -152,9 +183,21 @@ Deno.test("resolveApiConnection() rejects unusable sources", async (t) => {
   const rows: readonly [string, Record<string, TreeEntry>, (root: string) => string[], string][] = [
     [
       "plain HTTP off loopback",
-      {},
-      () => ["--api-server", "http://api.example.com"],
-      'Refusing plain HTTP API server "http://api.example.com": only loopback addresses may use http://',
+      { "kube/kubelet.conf": kubeconfig("http://api.example.com", "") },
+      () => [],
+      'Refusing plain HTTP API server "http://api.example.com": only loopback IP addresses (127.0.0.0/8, [::1]) may use http://',
+    ],
+    [
+      "plain HTTP to a name, credentials in the URL",
+      { "kube/kubelet.conf": kubeconfig("http://bob:hunter2@localhost:8080", "") },
+      () => [],
+      'Refusing plain HTTP API server "http://REDACTED@localhost:8080"',
+    ],
+    [
+      "an empty --ca-file",
+      { "empty.pem": "\n" },
+      (root) => ["--api-server", "https://a", "--ca-file", `${root}/empty.pem`],
+      'Cannot use CA file "<root>/empty.pem": it is empty',
     ],
     [
       "a broken kubeconfig",

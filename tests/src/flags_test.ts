@@ -81,6 +81,27 @@ Deno.test("parseProviderArgs() recognizes help and version flags", async (t) => 
   }
 });
 
+Deno.test("parseProviderArgs() reads booleans as Go's flag package does, the last one winning", async (t) => {
+  const rows: readonly [string[], boolean][] = [
+    [["--insecure-skip-tls-verify"], true],
+    [["-insecure-skip-tls-verify"], true],
+    [["--insecure-skip-tls-verify=true"], true],
+    [["-insecure-skip-tls-verify=T"], true],
+    [["--insecure-skip-tls-verify=1"], true],
+    [["--insecure-skip-tls-verify=false"], false],
+    [["--insecure-skip-tls-verify=FALSE"], false],
+    [["--insecure-skip-tls-verify", "--insecure-skip-tls-verify=0"], false],
+    [["--insecure-skip-tls-verify=f", "-insecure-skip-tls-verify"], true],
+    [[], false],
+  ];
+  for (const [args, expected] of rows) {
+    await t.step(`parseProviderArgs() with ${args.join(" ") || "nothing"}`, () => {
+      const command = parseProviderArgs(args);
+      assertEquals(command.kind === "run" && command.config.insecureSkipTlsVerify, expected);
+    });
+  }
+});
+
 Deno.test("parseProviderArgs() rejects bad arguments", async (t) => {
   const rows: readonly [string[], string][] = [
     [["--bogus"], "Unknown option '--bogus'"],
@@ -89,23 +110,30 @@ Deno.test("parseProviderArgs() rejects bad arguments", async (t) => {
     [["--kubernetes-config-dir", "etc"], "--kubernetes-config-dir must be an absolute path"],
     [
       ["--timeout", "0"],
-      '--timeout must be a number of seconds greater than 0 and at most 2147483, got "0"',
+      '--timeout must be a number of seconds from 0.001 to 2147483, got "0"',
     ],
-    [["--timeout", "soon"], "--timeout must be a number of seconds greater than 0"],
+    [["--timeout", "soon"], "--timeout must be a number of seconds from 0.001"],
     // A timer cannot hold more: 2147484 s would fire at once.
     [
       ["--timeout", "2147484"],
-      '--timeout must be a number of seconds greater than 0 and at most 2147483, got "2147484"',
+      '--timeout must be a number of seconds from 0.001 to 2147483, got "2147484"',
     ],
     [
       ["--timeout", "1e3"],
-      '--timeout must be a number of seconds greater than 0 and at most 2147483, got "1e3"',
+      '--timeout must be a number of seconds from 0.001 to 2147483, got "1e3"',
     ],
     [["--timeout", "Infinity"], "--timeout must be a number of seconds"],
     [["--timeout=-1"], "--timeout must be a number of seconds"],
     [["--timeout", ""], "--timeout must be a number of seconds"],
     [["--log-level", "loud"], '--log-level must be one of debug, info, warning, error, got "loud"'],
     [["--auth-dir"], "Option '--auth-dir <value>' argument missing"],
+    [["--timeout", "0.0009"], "--timeout must be a number of seconds from 0.001"],
+    [["--api-server", "http://localhost:8080"], "--api-server: Refusing plain HTTP API server"],
+    [
+      ["--insecure-skip-tls-verify=yes"],
+      'Invalid boolean value "yes" for --insecure-skip-tls-verify',
+    ],
+    [["--insecure-skip-tls-verify="], 'Invalid boolean value "" for --insecure-skip-tls-verify'],
   ];
   for (const [args, message] of rows) {
     await t.step(`parseProviderArgs() rejects ${args.join(" ")}`, () => {

@@ -115,7 +115,7 @@ Deno.test("generate refuses bad input with one line naming the flag", async (t) 
       "no kind",
       [],
       2,
-      'generate needs a kind: kubelet-config, rbac, machineconfig or openshift-config, got ""',
+      'A kind is required: kubelet-config, rbac, machineconfig or openshift-config, got ""',
     ],
     ["no pattern", ["kubelet-config"], 2, "--match-image is required (at least one)"],
     [
@@ -188,7 +188,7 @@ Deno.test("generate refuses bad input with one line naming the flag", async (t) 
       "a config kubelet refuses",
       ["kubelet-config", "--match-image", "a.io", "--merge", `${GOLDEN}misspelt-field.yaml`],
       1,
-      `error decoding config "${GOLDEN}misspelt-field.yaml": strict decoding error: unknown field "providers[0].matchImage"`,
+      `Cannot merge into "${GOLDEN}misspelt-field.yaml": error decoding config "${GOLDEN}misspelt-field.yaml": strict decoding error: unknown field "providers[0].matchImage"`,
     ],
   ];
   for (const [name, args, code, line] of rows) {

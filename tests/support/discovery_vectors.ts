@@ -100,6 +100,22 @@ export const DISCOVERY_CASES: readonly DiscoveryCase[] = [
     mirrors: ["user-main.mirror"],
   },
   {
+    name: "D12 a user registries.conf that is a symbolic link loop: the system file",
+    files: {
+      [MAIN]: dockerHubMirror("main.mirror"),
+      "home/.config/containers/registries.conf": { symlink: "registries.conf" },
+    },
+    mirrors: ["main.mirror"],
+  },
+  {
+    name: "D13 a user registries.conf behind a dangling symbolic link: the system file",
+    files: {
+      [MAIN]: dockerHubMirror("main.mirror"),
+      "home/.config/containers/registries.conf": { symlink: "/nonexistent/registries.conf" },
+    },
+    mirrors: ["main.mirror"],
+  },
+  {
     name: "a missing main file still applies the drop-ins (R53)",
     files: { [`${ETC_D}/a.conf`]: dockerHubMirror("dropin.mirror") },
     mirrors: ["dropin.mirror"],
