@@ -51,18 +51,26 @@ export function credentialTargets(conf: RegistriesConf, image: string): Credenti
   const table = findRegistry(conf, image);
   if (table === undefined) return { mirrors: [], targets: [] };
   const reference = parseNormalizedReference(image);
-  const rewrite = (location: string) =>
-    referenceName(rewriteReference(reference, { prefix: table.prefix, location }));
-  const targets: CredentialTarget[] = table.mirrors.map((mirror) => ({
-    repository: rewrite(mirror.location),
-    endpoint: mirror.location,
-    mirror: true,
-  }));
-  const primary = rewrite(table.location);
-  targets.push({ repository: primary, endpoint: table.location || image, mirror: false });
-  const rewritten = primary !== image;
-  return {
-    mirrors: [...table.mirrors.map((m) => m.location), ...(rewritten ? [table.location] : [])],
-    targets,
+  // A location with a tag (or a digest) is never contacted: pulled by tag its rewrite fails,
+  // pulled by digest the docker transport refuses a reference with both.
+  const rewrite = (location: string) => {
+    const rewritten = rewriteReference(reference, { prefix: table.prefix, location });
+    return rewritten.tag === undefined && rewritten.digest === undefined
+      ? referenceName(rewritten)
+      : undefined;
   };
+  const targets: CredentialTarget[] = [];
+  for (const mirror of table.mirrors) {
+    const repository = rewrite(mirror.location);
+    if (repository !== undefined) {
+      targets.push({ repository, endpoint: mirror.location, mirror: true });
+    }
+  }
+  const mirrors = targets.map((target) => target.endpoint);
+  const primary = rewrite(table.location);
+  if (primary !== undefined) {
+    targets.push({ repository: primary, endpoint: table.location || image, mirror: false });
+    if (primary !== image) mirrors.push(table.location);
+  }
+  return { mirrors, targets };
 }

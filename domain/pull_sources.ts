@@ -3,8 +3,10 @@
  * the table's mirrors (filtered by `mirror-by-digest-only` and
  * `pull-from-mirror`), then the primary location, each rewritten from the
  * table's prefix to the endpoint's location (`PullSourcesFromReference`,
- * `rewriteReference`), and whether the endpoint is refused as blocked
- * (`newDockerClient` looks up the endpoint's own name).
+ * `rewriteReference`), and whether the docker transport refuses the endpoint
+ * before any connection: a rewritten reference with both a tag and a digest
+ * (`newReference`), or a blocked table (`newDockerClient` looks up the
+ * endpoint's own name).
  *
  * @module
  */
@@ -27,7 +29,17 @@ export interface PullSource {
   readonly mirror: boolean;
   /** containers/image refuses this endpoint: its own name matches a blocked table. */
   readonly blocked: boolean;
+  /**
+   * containers/image refuses this endpoint before any connection: the rewritten
+   * reference has both a tag and a digest (a `location` with a tag, pulled by
+   * digest; docker transport `newReference`).
+   */
+  readonly taggedDigest: boolean;
 }
+
+/** The docker transport's refusal of a reference with both a tag and a digest. */
+export const TAGGED_DIGEST_REFUSAL =
+  "Docker references with both a tag and digest are currently not supported";
 
 /** Options for {@linkcode pullSources}. */
 export interface PullSourcesOptions {
@@ -123,6 +135,7 @@ export function pullSources(
       endpoint: { location: e.location, insecure: e.insecure, pullFromMirror: e.pullFromMirror },
       mirror,
       blocked,
+      taggedDigest: rewritten.tag !== undefined && rewritten.digest !== undefined,
     };
   });
   return { registry, sources };

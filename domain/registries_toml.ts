@@ -168,10 +168,47 @@ class Decoder {
       const fieldPath = [...path, key];
       if (field.schema.kind === "struct") {
         this.struct(value, field.schema, target, fieldPath);
+      } else if (field.schema.kind === "structs" && Array.isArray(target[field.property])) {
+        target[field.property] = this.#mergeStructs(
+          target[field.property] as Target[],
+          value,
+          field.schema,
+          fieldPath,
+        );
       } else {
         target[field.property] = this.#value(value, field.schema, fieldPath);
       }
     }
+  }
+
+  /** The full list a cut list was taken from: Go's backing array, up to its capacity. */
+  readonly #backing = new WeakMap<Target[], Target[]>();
+
+  /**
+   * An array of tables decoded into a list that is already there (the same
+   * key in another letter case, or a table decoded into an element filled
+   * before), as BurntSushi/toml (v1.6.0, `unifySlice`) does: a longer new list
+   * than the backing array (Go's capacity) starts afresh; otherwise the list
+   * is cut to the new length and each new table decoded into the element
+   * already there, so fields it does not set keep their earlier values. (Go visits a table's keys in random order;
+   * where the order matters, this follows the file.)
+   */
+  #mergeStructs(
+    existing: Target[],
+    data: unknown,
+    schema: Schema & { kind: "structs" },
+    path: string[],
+  ): Target[] {
+    // Go's slice keeps its backing array when cut: elements past the length
+    // come back, with their old fields, when a later list is longer again.
+    const backing = this.#backing.get(existing) ?? existing;
+    if (!Array.isArray(data) || data.length > backing.length) {
+      return this.#value(data, schema, path) as Target[];
+    }
+    const merged = backing.slice(0, data.length);
+    this.#backing.set(merged, backing);
+    data.forEach((item, index) => this.struct(item, schema.element, merged[index]!, path));
+    return merged;
   }
 
   #value(data: unknown, schema: Schema, path: string[]): unknown {

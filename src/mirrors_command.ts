@@ -174,8 +174,10 @@ export async function runMirrorsCommand(
   // A bare name stands for "any tag or digest": list every mirror a digest pull may use.
   const bare = image.tag === undefined && image.digest === undefined;
   const plan = pullSources(conf, image, { digested: bare || image.digest !== undefined });
-  // Blocked endpoints are refused before any connection, so they are not pull sources.
-  const contacted = plan.sources.filter((s) => !s.blocked).map((s) => referenceString(s.reference));
+  // Refused endpoints (blocked, or a tag and a digest) get no connection: they are not pull sources.
+  const contacted = plan.sources.filter((s) => !s.blocked && !s.taggedDigest).map((s) =>
+    referenceString(s.reference)
+  );
   if (parsed.json) {
     await deps.stdout.write(
       `${

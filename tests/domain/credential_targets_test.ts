@@ -36,6 +36,17 @@ Deno.test("credentialTargets() lists every repository CRI-O may contact", async 
       repositories: ["127.0.0.1:5000/team/app"],
     },
     {
+      // containers/image never contacts it: by tag the rewrite fails, by digest the docker
+      // transport refuses a reference with both a tag and a digest.
+      name: "a mirror location with a tag is never a target",
+      conf:
+        '[[registry]]\nprefix = "docker.io/library/nginx"\nlocation = "docker.io/library/nginx"\n' +
+        '[[registry.mirror]]\nlocation = "b.io/y:v1"\n[[registry.mirror]]\nlocation = "m.example.net/nginx"\n',
+      image: "docker.io/library/nginx",
+      mirrors: ["m.example.net/nginx"],
+      repositories: ["m.example.net/nginx", "docker.io/library/nginx"],
+    },
+    {
       name: "a table without mirrors or rewrite has none",
       conf: '[[registry]]\nlocation = "quay.io"\n',
       image: "quay.io/a/b",
@@ -68,14 +79,23 @@ Deno.test("credentialTargets() lists every repository CRI-O may contact", async 
   }
 });
 
-Deno.test("credentialTargets() fails where containers/image cannot rewrite", () => {
-  assertThrows(
-    () =>
-      targets(
-        '[[registry]]\nlocation = "docker.io"\n[[registry.mirror]]\nlocation = "mirror"\n',
-        "docker.io/library/nginx",
-      ),
-    SyntaxError,
-    "rewriting reference: repository name must be canonical",
-  );
+Deno.test("credentialTargets() fails where containers/image cannot rewrite", async (t) => {
+  const rows: readonly [string, string, string][] = [
+    [
+      "a mirror that is no canonical name",
+      '[[registry]]\nlocation = "docker.io"\n[[registry.mirror]]\nlocation = "mirror"\n',
+      "rewriting reference: repository name must be canonical",
+    ],
+    [
+      // "b.io/y:v1" + "/library/nginx": containers/image fails the whole pull the same way.
+      "a mirror whose tag the rewrite leaves inside the path",
+      '[[registry]]\nlocation = "docker.io"\n[[registry.mirror]]\nlocation = "b.io/y:v1"\n',
+      "rewriting reference: invalid reference format",
+    ],
+  ];
+  for (const [name, conf, message] of rows) {
+    await t.step(`credentialTargets() with ${name}`, () => {
+      assertThrows(() => targets(conf, "docker.io/library/nginx"), SyntaxError, message);
+    });
+  }
 });

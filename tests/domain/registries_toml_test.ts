@@ -128,6 +128,52 @@ Deno.test("decodeRegistriesToml() matches keys case-insensitively after exact na
   }]);
 });
 
+Deno.test("decodeRegistriesToml() decodes a case twin into the list already there, as Go's unifySlice", async (t) => {
+  const locations = (text: string) =>
+    decodeRegistriesToml(text).registries?.map((r) => ({
+      location: r.location,
+      blocked: r.blocked,
+      mirrors: r.mirrors.map((m) => `${m.location}${m.insecure ? " (insecure)" : ""}`),
+    }));
+  await t.step(
+    "decodeRegistriesToml() keeps fields the later table does not set",
+    () =>
+      assertEquals(
+        locations(
+          '[[registry]]\nlocation = "a.example"\nblocked = true\n' +
+            '[[Registry]]\nlocation = "b.example"\n',
+        ),
+        [{ location: "b.example", blocked: true, mirrors: [] }],
+      ),
+  );
+  await t.step("decodeRegistriesToml() starts afresh for a longer list", () =>
+    assertEquals(
+      locations(
+        '[[registry]]\nlocation = "a.example"\nblocked = true\n' +
+          '[[Registry]]\nlocation = "b.example"\n[[Registry]]\nlocation = "c.example"\n',
+      ),
+      [
+        { location: "b.example", blocked: false, mirrors: [] },
+        { location: "c.example", blocked: false, mirrors: [] },
+      ],
+    ));
+  // A cut slice keeps its backing array: the mirror cut away by MIRROR comes back, insecure.
+  await t.step(
+    "decodeRegistriesToml() brings back elements a shorter twin cut away",
+    () =>
+      assertEquals(
+        locations(
+          '[[registry]]\nlocation = "a.example"\n' +
+            '[[registry.mirror]]\nlocation = "m1"\ninsecure = true\n' +
+            '[[registry.mirror]]\nlocation = "m2"\ninsecure = true\n' +
+            '[[registry.MIRROR]]\nlocation = "m3"\n' +
+            '[[Registry]]\nlocation = "b.example"\nmirror = [{ location = "n1" }, { location = "n2" }]\n',
+        ),
+        [{ location: "b.example", blocked: false, mirrors: ["n1 (insecure)", "n2 (insecure)"] }],
+      ),
+  );
+});
+
 Deno.test("decodeRegistriesToml() tells absent lists from empty ones", () => {
   assertEquals(decodeRegistriesToml("").unqualifiedSearchRegistries, undefined);
   assertEquals(
