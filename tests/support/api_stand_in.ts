@@ -17,8 +17,14 @@ export interface StandInSecret {
 
 /** How the stand-in behaves. */
 export interface StandInOptions {
-  /** The only bearer token accepted; others get 401. */
+  /** The only bearer token accepted; others get 401 (unless `acceptToken` is given). */
   readonly token: string;
+  /**
+   * Decides instead of `token` which bearer tokens are accepted, given the
+   * token and the namespace in the request's path ("" when the path names
+   * none); the others get 401.
+   */
+  readonly acceptToken?: (token: string, namespace: string) => boolean;
   readonly secrets?: readonly StandInSecret[];
   /** Statuses to answer instead of the list, one per request, in order (then normal). */
   readonly statuses?: readonly number[];
@@ -105,7 +111,15 @@ export function startApiStandIn(options: StandInOptions): StandIn {
         { status: forced, headers: forced === 429 ? { "retry-after": "1" } : {} },
       );
     }
-    if (request.headers.get("authorization") !== `Bearer ${options.token}`) {
+    const authorization = request.headers.get("authorization");
+    const accepted = options.acceptToken === undefined
+      ? authorization === `Bearer ${options.token}`
+      : authorization?.startsWith("Bearer ") === true &&
+        options.acceptToken(
+          authorization.slice("Bearer ".length),
+          /^\/api\/v1\/namespaces\/([^/]+)\//.exec(url.pathname)?.[1] ?? "",
+        );
+    if (!accepted) {
       return Response.json({
         kind: "Status",
         apiVersion: "v1",

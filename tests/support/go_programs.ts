@@ -9,6 +9,12 @@
  * name first and are renamed into place, so concurrent test processes never
  * see a half-written binary.
  *
+ * A program can also be built against another module file of `tests/kube`
+ * (another Kubernetes release: `go build -modfile=go135.mod`, with its
+ * `go135.sum`) and with build tags (`-tags`, for small per-release files).
+ * Those are part of the hash and of the name:
+ * `build/go/<name>@<modfile without .mod>+<tag>+<tag>-<hash>`.
+ *
  * When Go is not installed the program is reported `missing`; the caller
  * decides whether that ignores or fails the test (see `tools.ts`).
  */
@@ -25,57 +31,125 @@ const BUILD_FLAGS = ["-trimpath", "-buildvcs=false"];
 /** A built Go program, or one line saying what is missing to build it. */
 export type GoProgram = { readonly path: string } | { readonly missing: string };
 
-/** The shell command, run from the repository root, that builds program `name` by hand. */
-export const GO_BUILD_COMMAND = (name: string): string =>
-  `(cd tests/kube && GOTOOLCHAIN=local go build ${BUILD_FLAGS.join(" ")} ` +
-  `-o ../../build/go/${name} ./cmd/${name})`;
+/** How to build a program, beyond its name. */
+export interface GoBuildOptions {
+  /**
+   * A module file in `tests/kube` to build with instead of `go.mod`
+   * (`go build -modfile=…`); its checksums are in the file of the same name
+   * ending in `.sum`. @default "go.mod"
+   */
+  readonly modfile?: string;
+  /** Build tags (`go build -tags=…`). @default [] */
+  readonly tags?: readonly string[];
+}
+
+/** A program name and its build options, resolved and checked. */
+interface Variant {
+  readonly name: string;
+  readonly modfile: string;
+  readonly sumfile: string;
+  readonly tags: readonly string[];
+  /** The binary's name without the hash: `<name>[@<modfile stem>][+<tag>…]`. */
+  readonly label: string;
+}
+
+function variant(name: string, options: GoBuildOptions): Variant {
+  if (!/^[\w.-]+$/.test(name) || name.startsWith(".")) {
+    throw new Error(`Not a program directory name: ${JSON.stringify(name)}`);
+  }
+  const modfile = options.modfile ?? "go.mod";
+  if (!/^[\w-][\w.-]*\.mod$/.test(modfile)) {
+    throw new Error(`Not a module file name in tests/kube: ${JSON.stringify(modfile)}`);
+  }
+  const tags = [...(options.tags ?? [])].sort();
+  for (const tag of tags) {
+    if (!/^[\w.]+$/.test(tag)) throw new Error(`Not a build tag: ${JSON.stringify(tag)}`);
+  }
+  const stem = modfile.slice(0, -".mod".length);
+  return {
+    name,
+    modfile,
+    sumfile: `${stem}.sum`,
+    tags,
+    label: `${name}${modfile === "go.mod" ? "" : `@${stem}`}${tags.map((t) => `+${t}`).join("")}`,
+  };
+}
+
+/** The `go build` flags that choose the module file and tags. */
+function variantFlags(v: Variant): string[] {
+  return [
+    ...(v.modfile === "go.mod" ? [] : [`-modfile=${v.modfile}`]),
+    ...(v.tags.length === 0 ? [] : [`-tags=${v.tags.join(",")}`]),
+  ];
+}
+
+/**
+ * The shell command, run from the repository root, that builds program
+ * `name` (with `options`) by hand.
+ */
+export const GO_BUILD_COMMAND = (name: string, options: GoBuildOptions = {}): string => {
+  const v = variant(name, options);
+  return `(cd tests/kube && GOTOOLCHAIN=local go build ${
+    [...BUILD_FLAGS, ...variantFlags(v)].join(" ")
+  } ` + `-o ../../build/go/${v.label} ./cmd/${name})`;
+};
 
 const built = new Map<string, Promise<GoProgram>>();
 
 /**
- * Builds (or reuses the build of) the Go program in `tests/kube/cmd/<name>/`.
- * Returns its path, or `missing` when no Go toolchain is available. A failing
- * build (a compile error, modules that cannot be downloaded) throws.
+ * Builds (or reuses the build of) the Go program in `tests/kube/cmd/<name>/`,
+ * with `go.mod` or the module file and tags in `options`. Returns its path,
+ * or `missing` when no Go toolchain is available. A failing build (a compile
+ * error, modules that cannot be downloaded) throws.
+ *
+ * @example
+ * ```ts ignore
+ * const kubelet135 = await goProgram("kubelet-image-manager", { modfile: "go135.mod" });
+ * ```
  */
-export function goProgram(name: string): Promise<GoProgram> {
-  if (!/^[\w.-]+$/.test(name) || name.startsWith(".")) {
-    return Promise.reject(new Error(`Not a program directory name: ${JSON.stringify(name)}`));
+export function goProgram(name: string, options: GoBuildOptions = {}): Promise<GoProgram> {
+  let v: Variant;
+  try {
+    v = variant(name, options);
+  } catch (error) {
+    return Promise.reject(error);
   }
-  let program = built.get(name);
+  let program = built.get(v.label);
   if (program === undefined) {
-    program = build(name);
-    built.set(name, program);
+    program = build(v);
+    built.set(v.label, program);
     // A failed build is not remembered, so a later call reports it again.
-    program.catch(() => built.delete(name));
+    program.catch(() => built.delete(v.label));
   }
   return program;
 }
 
-async function build(name: string): Promise<GoProgram> {
+async function build(v: Variant): Promise<GoProgram> {
+  const command = GO_BUILD_COMMAND(v.name, v);
   const go = await findGo();
   if (go === undefined) {
     return {
       missing: `go (the Go toolchain, neither on PATH nor ${GO_FALLBACKS.join(", ")}); ` +
-        `it builds ${name} with: ${GO_BUILD_COMMAND(name)}`,
+        `it builds ${v.label} with: ${command}`,
     };
   }
   const version = await goVersion(go);
   if (version === undefined) {
     return {
       missing: `a working go (\`GOTOOLCHAIN=local ${go} version\` failed); ` +
-        `it builds ${name} with: ${GO_BUILD_COMMAND(name)}`,
+        `it builds ${v.label} with: ${command}`,
     };
   }
 
-  const hash = await inputsHash(name, version);
-  const path = `${BUILD_DIR}/${name}-${hash}`;
+  const hash = await inputsHash(v, version);
+  const path = `${BUILD_DIR}/${v.label}-${hash}`;
   if (await isFile(path)) return { path };
 
   await Deno.mkdir(BUILD_DIR, { recursive: true });
-  const temporary = `${BUILD_DIR}/.${name}-${hash}.${Deno.pid}-${crypto.randomUUID()}.tmp`;
+  const temporary = `${BUILD_DIR}/.${v.label}-${hash}.${Deno.pid}-${crypto.randomUUID()}.tmp`;
   try {
     const output = await new Deno.Command(go, {
-      args: ["build", ...BUILD_FLAGS, "-o", temporary, `./cmd/${name}`],
+      args: ["build", ...BUILD_FLAGS, ...variantFlags(v), "-o", temporary, `./cmd/${v.name}`],
       cwd: KUBE_MODULE,
       env: { GOTOOLCHAIN: "local" },
       stdin: "null",
@@ -85,7 +159,7 @@ async function build(name: string): Promise<GoProgram> {
     if (!output.success) {
       const decoder = new TextDecoder();
       throw new Error(
-        `Building Go program ${name} failed (${GO_BUILD_COMMAND(name)}):\n` +
+        `Building Go program ${v.label} failed (${command}):\n` +
           decoder.decode(output.stdout) + decoder.decode(output.stderr),
       );
     }
@@ -93,7 +167,7 @@ async function build(name: string): Promise<GoProgram> {
   } finally {
     await Deno.remove(temporary).catch(() => {});
   }
-  await removeOtherBuilds(name, path);
+  await removeOtherBuilds(v.label, path);
   return { path };
 }
 
@@ -145,20 +219,25 @@ async function filesUnder(dir: string, prefix = ""): Promise<string[]> {
   return files.sort();
 }
 
-/** First 16 hex digits of a sha256 over everything the build depends on. */
-async function inputsHash(name: string, version: string): Promise<string> {
+/**
+ * First 16 hex digits of a sha256 over everything the build depends on. For
+ * the default build (go.mod, no tags) it is the same as before module files
+ * and tags could be chosen, so existing builds stay valid.
+ */
+async function inputsHash(v: Variant, version: string): Promise<string> {
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [];
   const add = (label: string, bytes: Uint8Array) => {
     parts.push(encoder.encode(`${label}\0${bytes.length}\0`), bytes);
   };
   add("go version", encoder.encode(version));
-  for (const file of ["go.mod", "go.sum"]) {
+  for (const file of [v.modfile, v.sumfile]) {
     add(file, await Deno.readFile(`${KUBE_MODULE}/${file}`));
   }
-  const programDir = `${KUBE_MODULE}/cmd/${name}`;
+  if (v.tags.length > 0) add("tags", encoder.encode(v.tags.join(",")));
+  const programDir = `${KUBE_MODULE}/cmd/${v.name}`;
   for (const file of await filesUnder(programDir)) {
-    add(`cmd/${name}/${file}`, await Deno.readFile(`${programDir}/${file}`));
+    add(`cmd/${v.name}/${file}`, await Deno.readFile(`${programDir}/${file}`));
   }
   const all = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
   let offset = 0;
@@ -170,9 +249,12 @@ async function inputsHash(name: string, version: string): Promise<string> {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("").slice(0, 16);
 }
 
-/** Removes earlier builds of `name` (other hashes), which would otherwise pile up. */
-async function removeOtherBuilds(name: string, keep: string): Promise<void> {
-  const pattern = new RegExp(`^${name.replaceAll(".", "\\.")}-[0-9a-f]{16}$`);
+/**
+ * Removes earlier builds of the same program, module file and tags (other
+ * hashes), which would otherwise pile up.
+ */
+async function removeOtherBuilds(label: string, keep: string): Promise<void> {
+  const pattern = new RegExp(`^${label.replace(/[.+]/g, "\\$&")}-[0-9a-f]{16}$`);
   for await (const item of Deno.readDir(BUILD_DIR)) {
     const path = `${BUILD_DIR}/${item.name}`;
     if (item.isFile && pattern.test(item.name) && path !== keep) {
