@@ -11,8 +11,8 @@
  * @module
  */
 
-import { isNamespacedAuthFile, isTemporaryAuthFile } from "../domain/auth_file_path.ts";
-import { DeadlineError } from "../domain/deadline.ts";
+import { isNamespacedAuthFile, isTemporaryAuthFile } from "../domain/credentials/auth_file_path.ts";
+import { DeadlineError } from "../domain/errors/deadline.ts";
 import type { AuthStore } from "../domain/ports.ts";
 import { writeAll } from "./bytes.ts";
 

@@ -15,9 +15,9 @@
  */
 
 import * as z from "zod/mini";
-import { goDecodeUtf8 } from "../domain/go_text.ts";
-import { cutText, withoutSecret } from "../domain/log_text.ts";
-import { PULL_SECRET_TYPES } from "../domain/pull_secret.ts";
+import { goDecodeUtf8 } from "../domain/text/go_text.ts";
+import { cutText, withoutSecret } from "../domain/text/log_text.ts";
+import { PULL_SECRET_TYPES } from "../domain/credentials/pull_secret.ts";
 import type { PullSecret, SecretListing, SecretLookup, SecretSource } from "../domain/ports.ts";
 import {
   BodyTooLargeError,

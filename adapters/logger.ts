@@ -14,7 +14,7 @@
  * @module
  */
 
-import { logRecord } from "../domain/log_text.ts";
+import { logRecord } from "../domain/text/log_text.ts";
 import type { Logger, LogLevel } from "../domain/ports.ts";
 import type { Journal } from "./journald.ts";
 import type { TextSink } from "./stdio.ts";

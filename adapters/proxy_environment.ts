@@ -8,7 +8,7 @@
  * @module
  */
 
-import { PROXY_VARIABLES, type ProxyEnvironment } from "../domain/proxy_for_url.ts";
+import { PROXY_VARIABLES, type ProxyEnvironment } from "../domain/api_server/proxy_for_url.ts";
 
 /** Variables Deno's client honours but Go does not; removed and never used. */
 export const IGNORED_PROXY_VARIABLES = ["ALL_PROXY", "all_proxy"] as const;

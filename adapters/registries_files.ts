@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { RegistriesSource, RegistriesSources } from "../domain/registries_model.ts";
+import type { RegistriesSource, RegistriesSources } from "../domain/registries/registries_model.ts";
 import { readTextIfExists } from "./text_files.ts";
 
 /** Where to look; every field is optional. */

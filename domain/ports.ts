@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { RegistriesSources } from "./registries_model.ts";
+import type { RegistriesSources } from "./registries/registries_model.ts";
 
 /** Severity of a log record, as journald priorities name them. */
 export type LogLevel = "debug" | "info" | "warning" | "error";

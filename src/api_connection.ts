@@ -15,12 +15,12 @@
 
 import type { ApiConnection, ApiProxy } from "../adapters/kube_api.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
-import { apiServerFromEnvFile, apiServerUrl } from "../domain/api_server.ts";
-import type { KubeconfigCluster } from "../domain/kubeconfig.ts";
-import { errorChain } from "../domain/error_chain.ts";
-import { goQuote } from "../domain/go_quote.ts";
+import { apiServerFromEnvFile, apiServerUrl } from "../domain/api_server/api_server.ts";
+import type { KubeconfigCluster } from "../domain/api_server/kubeconfig.ts";
+import { errorChain } from "../domain/errors/error_chain.ts";
+import { goQuote } from "../domain/text/go_quote.ts";
 import type { Logger } from "../domain/ports.ts";
-import { type ProxyEnvironment, proxyForUrl } from "../domain/proxy_for_url.ts";
+import { type ProxyEnvironment, proxyForUrl } from "../domain/api_server/proxy_for_url.ts";
 import type { ProviderConfig } from "./provider_config.ts";
 
 const DEFAULT_SERVER = "localhost:6443";
@@ -33,7 +33,7 @@ async function firstKubeconfig(paths: readonly string[]): Promise<Kubeconfig> {
     const text = await readTextIfExists(path, "kubeconfig");
     if (text === undefined) continue;
     try {
-      const { kubeconfigCluster } = await import("../domain/kubeconfig.ts");
+      const { kubeconfigCluster } = await import("../domain/api_server/kubeconfig.ts");
       return { path, cluster: kubeconfigCluster(text, path) };
     } catch (error) {
       throw new Error(

@@ -7,8 +7,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { cutText } from "../domain/log_text.ts";
-import { PULL_SECRETS_ANNOTATION } from "../domain/pull_secret_annotation.ts";
+import { cutText } from "../domain/text/log_text.ts";
+import { PULL_SECRETS_ANNOTATION } from "../domain/credentials/pull_secret_annotation.ts";
 import { BUILD } from "./build_config.ts";
 import { type ProviderConfig, providerConfig } from "./provider_config.ts";
 import { UsageError } from "./usage_error.ts";

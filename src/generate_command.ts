@@ -34,7 +34,7 @@ import {
   platformProviderFile,
 } from "../domain/deployment/openshift.ts";
 import { type Manifest, namespaceRbac, nodeRbac } from "../domain/deployment/rbac.ts";
-import { PULL_SECRETS_ANNOTATION } from "../domain/pull_secret_annotation.ts";
+import { PULL_SECRETS_ANNOTATION } from "../domain/credentials/pull_secret_annotation.ts";
 import { namespaceRbacOptions } from "./generate_rbac_args.ts";
 import { UsageError } from "./usage_error.ts";
 

@@ -7,7 +7,7 @@
  */
 
 import type { NamespaceAccess } from "../domain/deployment/rbac.ts";
-import { isNamespaceName } from "../domain/service_account_token.ts";
+import { isNamespaceName } from "../domain/kubelet/service_account_token.ts";
 import { UsageError } from "./usage_error.ts";
 
 const DNS_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;

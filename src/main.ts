@@ -16,7 +16,7 @@ import { takeProxyEnvironment } from "../adapters/proxy_environment.ts";
 import { KEY_LOG_VARIABLE, takeTlsEnvironment } from "../adapters/tls_environment.ts";
 import { stderr, stdout } from "../adapters/stdio.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
-import { errorChain } from "../domain/error_chain.ts";
+import { errorChain } from "../domain/errors/error_chain.ts";
 import { BUILD } from "./build_config.ts";
 import type { ProviderCommand } from "./flags.ts";
 import { providerConfig } from "./provider_config.ts";

@@ -13,10 +13,10 @@ import {
   type ImageReference,
   parseNormalizedReference,
   referenceString,
-} from "../domain/image_reference.ts";
-import { pullSources } from "../domain/pull_sources.ts";
-import { loadRegistriesConf } from "../domain/registries_conf.ts";
-import type { Endpoint, Registry } from "../domain/registries_model.ts";
+} from "../domain/registries/image_reference.ts";
+import { pullSources } from "../domain/registries/pull_sources.ts";
+import { loadRegistriesConf } from "../domain/registries/registries_conf.ts";
+import type { Endpoint, Registry } from "../domain/registries/registries_model.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Usage text of the `mirrors` command. */

@@ -20,7 +20,7 @@
 
 import { IGNORED_PROXY_VARIABLES } from "../adapters/proxy_environment.ts";
 import { KEY_LOG_VARIABLE, TRUST_VARIABLES } from "../adapters/tls_environment.ts";
-import { PROXY_VARIABLES } from "../domain/proxy_for_url.ts";
+import { PROXY_VARIABLES } from "../domain/api_server/proxy_for_url.ts";
 import type { BuildDefaults } from "./build_config.ts";
 
 /**

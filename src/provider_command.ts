@@ -13,11 +13,11 @@ import { createLogger } from "../adapters/logger.ts";
 import { readRegistriesFiles, registriesLocations } from "../adapters/registries_files.ts";
 import { readStdin, type TextSink } from "../adapters/stdio.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
-import { errorChain } from "../domain/error_chain.ts";
-import { goDecodeUtf8 } from "../domain/go_text.ts";
-import type { ProxyEnvironment } from "../domain/proxy_for_url.ts";
-import type { ProviderDeps } from "../domain/provide_credentials.ts";
-import { provideCredentials } from "../domain/provide_credentials.ts";
+import { errorChain } from "../domain/errors/error_chain.ts";
+import { goDecodeUtf8 } from "../domain/text/go_text.ts";
+import type { ProxyEnvironment } from "../domain/api_server/proxy_for_url.ts";
+import type { ProviderDeps } from "../domain/kubelet/provide_credentials.ts";
+import { provideCredentials } from "../domain/kubelet/provide_credentials.ts";
 import type { ProviderConfig } from "./provider_config.ts";
 import { userAgent } from "./version.ts";
 

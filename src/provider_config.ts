@@ -7,10 +7,10 @@
  * @module
  */
 
-import { ApiServerError, apiServerUrl } from "../domain/api_server.ts";
+import { ApiServerError, apiServerUrl } from "../domain/api_server/api_server.ts";
 import type { LogLevel } from "../domain/ports.ts";
 import { BUILD, STANDARD_DEFAULTS } from "./build_config.ts";
-import { cutText } from "../domain/log_text.ts";
+import { cutText } from "../domain/text/log_text.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Everything one run needs to know. */

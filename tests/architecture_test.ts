@@ -1,6 +1,7 @@
 /**
  * The architecture rules that a reviewer would otherwise have to remember:
- * `domain/` is pure, and only `src/main.ts` ends the process.
+ * `domain/` is pure and made of one folder per concept, tests mirror the
+ * code, and only `src/main.ts` ends the process.
  */
 
 import { assertEquals } from "./support/assert.ts";
@@ -29,7 +30,7 @@ function codeOnly(text: string): string {
 
 Deno.test("domain/ reaches nothing outside itself", async (t) => {
   const rules: readonly [string, RegExp][] = [
-    ["imports from adapters/ or src/", /from\s+["']\.\.\/(adapters|src)\//],
+    ["imports from adapters/ or src/", /from\s+["'](?:\.\.\/)+(adapters|src)\//],
     ["uses Deno.*", /\bDeno\./],
     ["calls fetch", /\bfetch\s*\(/],
     ["uses console", /\bconsole\./],
@@ -46,6 +47,37 @@ Deno.test("domain/ reaches nothing outside itself", async (t) => {
     });
   }
 });
+
+Deno.test("domain/ has one folder per concept, and only the ports beside them", async () => {
+  const loose = [];
+  for await (const entry of Deno.readDir(`${ROOT}domain`)) {
+    if (entry.isFile && entry.name !== "ports.ts") loose.push(entry.name);
+  }
+  assertEquals(loose, []);
+});
+
+Deno.test("tests/ mirrors the code: every unit test sits where its module sits", async () => {
+  const misplaced = [];
+  for (const dir of ["domain", "adapters", "src"]) {
+    for (const { path } of await sources(`tests/${dir}`)) {
+      const module = path.replace(/^tests\//, "").replace(/_test\.ts$/, ".ts");
+      if (!path.endsWith("_test.ts")) continue;
+      // Tests of a behaviour across modules (no module of that name) may sit in the folder.
+      const exists = await Deno.stat(`${ROOT}${module}`).then(() => true, () => false);
+      const elsewhere = exists ? [] : await modulesNamed(module.split("/").pop()!);
+      if (elsewhere.length > 0) misplaced.push(`${path} (module: ${elsewhere.join(", ")})`);
+    }
+  }
+  assertEquals(misplaced, []);
+});
+
+async function modulesNamed(name: string): Promise<string[]> {
+  const found = [];
+  for (const dir of ["domain", "adapters", "src"]) {
+    for (const { path } of await sources(dir)) if (path.endsWith(`/${name}`)) found.push(path);
+  }
+  return found;
+}
 
 Deno.test("only src/main.ts exits the process", async () => {
   const exiting = [];

@@ -19,11 +19,11 @@
  */
 
 import { assertEquals } from "./support/assert.ts";
-import { encodeAuthFile } from "../domain/auth_file_json.ts";
-import { mergeAuths } from "../domain/auth_merge.ts";
-import { credentialTargets } from "../domain/credential_targets.ts";
+import { encodeAuthFile } from "../domain/credentials/auth_file_json.ts";
+import { mergeAuths } from "../domain/credentials/auth_merge.ts";
+import { credentialTargets } from "../domain/credentials/credential_targets.ts";
 import type { PullSecret } from "../domain/ports.ts";
-import { loadRegistriesConf } from "../domain/registries_conf.ts";
+import { loadRegistriesConf } from "../domain/registries/registries_conf.ts";
 import {
   askCimage,
   CimageSession,

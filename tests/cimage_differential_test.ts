@@ -27,11 +27,11 @@ import {
   parseNormalizedReference,
   referenceName,
   referenceString,
-} from "../domain/image_reference.ts";
-import { pullSources, TAGGED_DIGEST_REFUSAL } from "../domain/pull_sources.ts";
-import { loadRegistriesConf } from "../domain/registries_conf.ts";
-import type { Registry } from "../domain/registries_model.ts";
-import { findRegistry } from "../domain/registry_match.ts";
+} from "../domain/registries/image_reference.ts";
+import { pullSources, TAGGED_DIGEST_REFUSAL } from "../domain/registries/pull_sources.ts";
+import { loadRegistriesConf } from "../domain/registries/registries_conf.ts";
+import type { Registry } from "../domain/registries/registries_model.ts";
+import { findRegistry } from "../domain/registries/registry_match.ts";
 import {
   CimageSession,
   type RegistriesAnswer,

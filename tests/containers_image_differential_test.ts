@@ -13,9 +13,9 @@ import {
   parseNormalizedReference,
   referenceName,
   referenceString,
-} from "../domain/image_reference.ts";
-import { pullSources } from "../domain/pull_sources.ts";
-import { loadRegistriesConf } from "../domain/registries_conf.ts";
+} from "../domain/registries/image_reference.ts";
+import { pullSources } from "../domain/registries/pull_sources.ts";
+import { loadRegistriesConf } from "../domain/registries/registries_conf.ts";
 import { DISCOVERY_CASES } from "./support/discovery_vectors.ts";
 import { Random, randomScenario, type Scenario } from "./support/random_registries.ts";
 import { registriesFixture, registriesVectors } from "./support/registries_fixtures.ts";
@@ -30,7 +30,7 @@ import { testWithTools } from "./support/tools.ts";
 /**
  * Vectors where skopeo 1.9's containers/image 5.23 is older than the 5.38 that
  * CRI-O 1.36 vendors and the vectors describe; the vectors win (tested in
- * tests/domain/registries_conf_test.ts), so these stay out of the comparison.
+ * tests/domain/registries/registries_conf_test.ts), so these stay out of the comparison.
  */
 const OLDER_THAN_CRIO: Record<string, string> = {
   R09: "5.23 keeps a trailing '/' on mirror locations (stripped since 5.35)",

@@ -13,12 +13,12 @@
 
 import assert from "node:assert/strict";
 import { assertEquals } from "./support/assert.ts";
-import { parseDockerConfig } from "../domain/docker_config.ts";
-import { goJsonField } from "../domain/go_json_fields.ts";
-import { secretEntries } from "../domain/pull_secret.ts";
+import { parseDockerConfig } from "../domain/credentials/docker_config.ts";
+import { goJsonField } from "../domain/text/go_json_fields.ts";
+import { secretEntries } from "../domain/credentials/pull_secret.ts";
 import { createSecretSource } from "../adapters/kube_api.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
-import { goDecodeUtf8 } from "../domain/go_text.ts";
+import { goDecodeUtf8 } from "../domain/text/go_text.ts";
 import { startApiStandIn } from "./support/api_stand_in.ts";
 import { withTempDir } from "./support/temp_tree.ts";
 import {
@@ -131,7 +131,7 @@ function ours(mode: Mode, text: string, secret = envelope(mode, text)): Outcome 
 // --- the fixed rows ---
 
 /**
- * [name, rule, document]: the rules of tests/domain/docker_config_test.ts
+ * [name, rule, document]: the rules of tests/domain/credentials/docker_config_test.ts
  * (kubernetes `pkg/credentialprovider/config.go` v1.34.4, Go's `encoding/json`
  * and `encoding/base64`) and more. Each goes through all three modes.
  */

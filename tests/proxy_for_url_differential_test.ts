@@ -13,7 +13,7 @@ import {
   type ProxyEnvironment,
   ProxyError,
   proxyForUrl,
-} from "../domain/proxy_for_url.ts";
+} from "../domain/api_server/proxy_for_url.ts";
 import { askGoProgram, testWithGoProgram } from "./support/go_oracle.ts";
 import { ROWS } from "./support/proxy_rows.ts";
 import { Random } from "./support/random_registries.ts";

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { PULL_SECRETS_ANNOTATION } from "../pull_secret_annotation.ts";
+import { PULL_SECRETS_ANNOTATION } from "../credentials/pull_secret_annotation.ts";
 
 /** A Kubernetes object, as plain data. */
 export type Manifest = Readonly<Record<string, unknown>>;

@@ -7,9 +7,9 @@
  * @module
  */
 
-import { matchRegistryKey, normalizeRegistryKey } from "../registry_key.ts";
-import { loadRegistriesConf } from "../registries_conf.ts";
-import { isNamespacedAuthFile } from "../auth_file_path.ts";
+import { matchRegistryKey, normalizeRegistryKey } from "../credentials/registry_key.ts";
+import { loadRegistriesConf } from "../registries/registries_conf.ts";
+import { isNamespacedAuthFile } from "../credentials/auth_file_path.ts";
 import { atLeast, type Check, fail, pass, versionOf, warn } from "./check.ts";
 import { kubeletMinor } from "./kubelet_checks.ts";
 import type { NodeFacts } from "./node_facts.ts";

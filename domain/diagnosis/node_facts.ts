@@ -6,7 +6,7 @@
  */
 
 import type { CredentialProviderConfig } from "../deployment/kubelet_config.ts";
-import type { RegistriesSources } from "../registries_model.ts";
+import type { RegistriesSources } from "../registries/registries_model.ts";
 
 /** A value, or why there is none. */
 export type Found<T> = { readonly value: T } | { readonly problem: string };

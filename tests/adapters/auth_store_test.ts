@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertEquals } from "../support/assert.ts";
 import { createAuthStore } from "../../adapters/auth_store.ts";
-import { DeadlineError } from "../../domain/deadline.ts";
+import { DeadlineError } from "../../domain/errors/deadline.ts";
 import { withTempDir } from "../support/temp_tree.ts";
 
 const CONTENT = '{\n\t"auths": {}\n}\n';

@@ -4,8 +4,8 @@ import {
   readRegistriesSources,
   type RegistriesLocationOptions,
 } from "../../adapters/registries_files.ts";
-import { loadRegistriesConf } from "../../domain/registries_conf.ts";
-import { findRegistry } from "../../domain/registry_match.ts";
+import { loadRegistriesConf } from "../../domain/registries/registries_conf.ts";
+import { findRegistry } from "../../domain/registries/registry_match.ts";
 import { DISCOVERY_CASES, ETC_D, MAIN, USER_D } from "../support/discovery_vectors.ts";
 import { dockerHubMirror, type TreeEntry, withTempDir, writeTree } from "../support/temp_tree.ts";
 

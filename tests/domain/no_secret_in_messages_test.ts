@@ -6,15 +6,15 @@
  */
 
 import assert from "node:assert/strict";
-import { mergeAuths } from "../../domain/auth_merge.ts";
-import { errorChain } from "../../domain/error_chain.ts";
-import { parseDockerConfig } from "../../domain/docker_config.ts";
-import { kubeconfigCluster } from "../../domain/kubeconfig.ts";
-import { parseRequest } from "../../domain/kubelet_protocol.ts";
+import { mergeAuths } from "../../domain/credentials/auth_merge.ts";
+import { errorChain } from "../../domain/errors/error_chain.ts";
+import { parseDockerConfig } from "../../domain/credentials/docker_config.ts";
+import { kubeconfigCluster } from "../../domain/api_server/kubeconfig.ts";
+import { parseRequest } from "../../domain/kubelet/kubelet_protocol.ts";
 import type { LogLevel } from "../../domain/ports.ts";
-import { provideCredentials } from "../../domain/provide_credentials.ts";
-import { secretEntries } from "../../domain/pull_secret.ts";
-import { namespaceFromToken } from "../../domain/service_account_token.ts";
+import { provideCredentials } from "../../domain/kubelet/provide_credentials.ts";
+import { secretEntries } from "../../domain/credentials/pull_secret.ts";
+import { namespaceFromToken } from "../../domain/kubelet/service_account_token.ts";
 import { canaryInputs, damage, leakedPieces } from "../support/canaries.ts";
 import { Random } from "../support/random_registries.ts";
 

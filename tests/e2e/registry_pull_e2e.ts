@@ -8,7 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { authFilePath } from "../../domain/auth_file_path.ts";
+import { authFilePath } from "../../domain/credentials/auth_file_path.ts";
 import { assertEquals } from "../support/assert.ts";
 import {
   kubeletRequest,

@@ -4,7 +4,7 @@ import { resolveApiConnection } from "../../src/api_connection.ts";
 import { parseProviderArgs } from "../../src/flags.ts";
 import type { ProviderConfig } from "../../src/provider_config.ts";
 import type { LogLevel } from "../../domain/ports.ts";
-import type { ProxyEnvironment } from "../../domain/proxy_for_url.ts";
+import type { ProxyEnvironment } from "../../domain/api_server/proxy_for_url.ts";
 import { type TreeEntry, withTempDir, writeTree } from "../support/temp_tree.ts";
 
 const CA = await Deno.readTextFile(new URL("../testdata/tls/ca.pem", import.meta.url));

@@ -4,7 +4,7 @@
  * the unit test and the differential test against the real Go code.
  */
 
-import type { ProxyEnvironment } from "../../domain/proxy_for_url.ts";
+import type { ProxyEnvironment } from "../../domain/api_server/proxy_for_url.ts";
 
 /** What a row expects: the proxy's href and the variable it came from, a direct connection, or a ProxyError. */
 export type Expected = { readonly proxy: string; readonly from: string } | "direct" | "throws";

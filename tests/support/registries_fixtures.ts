@@ -7,7 +7,10 @@
  * `<name>/` holding `registries.conf` (optional) and `registries.conf.d/*.conf`.
  */
 
-import type { RegistriesSource, RegistriesSources } from "../../domain/registries_model.ts";
+import type {
+  RegistriesSource,
+  RegistriesSources,
+} from "../../domain/registries/registries_model.ts";
 
 export const TESTDATA = new URL("../testdata/", import.meta.url).pathname;
 export const SYSTEM_CONF = "/etc/containers/registries.conf";
