@@ -14,11 +14,11 @@
  * @module
  */
 
-import * as z from "zod/mini";
-import { goDecodeUtf8 } from "../domain/text/go_text.ts";
 import { cutText, withoutSecret } from "../domain/text/log_text.ts";
 import { PULL_SECRET_TYPES } from "../domain/credentials/pull_secret.ts";
 import type { PullSecret, SecretListing, SecretLookup, SecretSource } from "../domain/ports.ts";
+import { delay } from "./delay.ts";
+import { pullSecret, readSecret, readSecretList, statusMessage } from "./secret_answers.ts";
 import {
   BodyTooLargeError,
   type ByteBudget,
@@ -79,47 +79,6 @@ export interface SecretSourceOptions {
   readonly maxAnswerBytes?: number;
 }
 
-const SECRET = z.looseObject({
-  metadata: z.looseObject({ name: z.string() }),
-  type: z.optional(z.string()),
-  // Secret data is base64 on the wire; anything else is a malformed answer.
-  data: z.nullish(z.record(z.string(), z.base64())),
-});
-
-const SECRET_LIST = z.looseObject({
-  items: z.nullish(z.array(SECRET)),
-  metadata: z.optional(z.looseObject({ continue: z.optional(z.string()) })),
-});
-
-/** Secret data as kubelet's Go code sees the bytes (a byte-order mark kept, Go's U+FFFD rule). */
-function decodeData(data: Record<string, string> | null | undefined): Record<string, string> {
-  const decoded: Record<string, string> = {};
-  for (const [key, value] of Object.entries(data ?? {})) {
-    decoded[key] = goDecodeUtf8(Uint8Array.fromBase64(value));
-  }
-  return decoded;
-}
-
-/** The Kubernetes `Status` message of an error answer, if it has one. */
-function statusMessage(body: string): string | undefined {
-  try {
-    const message = (JSON.parse(body) as { message?: unknown }).message;
-    return typeof message === "string" && message !== "" ? message : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
-}
-
 async function httpClient(connection: ApiConnection): Promise<
   { get: Get; close(): void }
 > {
@@ -142,8 +101,47 @@ async function httpClient(connection: ApiConnection): Promise<
   const caCerts = typeof connection.trust === "string" ? {} : { caCerts: [connection.trust.caPem] };
   // Always an explicit client: the process's proxy variables are cleared at start, and
   // what they said is applied here, as client-go applies them.
-  const client = Deno.createHttpClient({ ...caCerts, ...proxy });
-  return { get: fetchGet(client), close: () => client.close() };
+  const options = { ...caCerts, ...proxy };
+  if (connection.trust === "plain-http") {
+    const client = Deno.createHttpClient(options);
+    return { get: fetchGet(client), close: () => client.close() };
+  }
+  // HTTP/2 only, as kube-apiserver serves: the lists sent together then share one connection
+  // (offered HTTP/1.1 too, the client opens one TLS connection per list, measured). A server
+  // that refuses HTTP/2 refuses it in the TLS handshake, before any request: then both.
+  const http2 = Deno.createHttpClient({ ...options, http1: false });
+  let both: Deno.HttpClient | undefined;
+  return {
+    get: async (url, request) => {
+      if (both === undefined) {
+        try {
+          return await fetchGet(http2)(url, request);
+        } catch (error) {
+          if (request.signal.aborted || !refusesHttp2(error)) throw error;
+          both ??= Deno.createHttpClient(options);
+        }
+      }
+      return await fetchGet(both)(url, request);
+    },
+    close: () => {
+      http2.close();
+      both?.close();
+    },
+  };
+}
+
+/**
+ * Whether a request may have failed because the server does not speak
+ * HTTP/2: refused in the handshake (ALPN), garbage back, or any failure to
+ * connect (the lists waiting for the same connection are cancelled with it).
+ * Retried with both protocols; a connection that fails for another reason
+ * fails again the same way.
+ */
+function refusesHttp2(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (/NoApplicationProtocol|\bhttp2 error\b|\(Connect\)/.test(cause.message)) return true;
+  }
+  return false;
 }
 
 /** What every request sends, and what every answer's failure says. */
@@ -182,10 +180,6 @@ function answerError(
   // A server or proxy may echo the bearer token back.
   const detail = `HTTP ${answer.status} ${answer.statusText}${message ? `: ${message}` : ""}`;
   return fail(cutText(withoutSecret(detail, token)));
-}
-
-function pullSecret(item: z.infer<typeof SECRET>, type: string): PullSecret {
-  return { name: item.metadata.name, type: item.type ?? type, data: decodeData(item.data) };
 }
 
 /**
@@ -234,9 +228,9 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
             if (answer.status < 200 || answer.status > 299) {
               throw answerError("list secrets", target, answer, token);
             }
-            const page = parse(SECRET_LIST, answer.body);
+            const page = readSecretList(answer.body);
             if (page === undefined) throw answerError("list secrets", target);
-            items += page.items?.length ?? 0;
+            items += page.items.length;
             if (items > MAX_PULL_SECRETS) {
               throw new Error(
                 `Cannot list secrets from ${JSON.stringify(target)}: more than ` +
@@ -244,8 +238,8 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
                   "account's annotation instead",
               );
             }
-            for (const item of page.items ?? []) secrets.push(pullSecret(item, type));
-            continueToken = page.metadata?.continue;
+            for (const item of page.items) secrets.push(pullSecret(item, type));
+            continueToken = page.continueToken;
             if (continueToken && seen.has(continueToken)) {
               throw new Error(
                 `Cannot list secrets from ${JSON.stringify(target)}: the API server sent ` +
@@ -289,7 +283,7 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
           if (answer.status < 200 || answer.status > 299) {
             throw answerError("get secret", target, answer, token);
           }
-          const item = parse(SECRET, answer.body);
+          const item = readSecret(answer.body);
           if (item === undefined) throw answerError("get secret", target);
           return { secret: pullSecret(item, "") };
         }));
@@ -311,18 +305,6 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
       }
     },
   };
-}
-
-/** The body as `schema` reads it, or `undefined` when it is not one. */
-function parse<T>(schema: z.ZodMiniType<T>, body: string): T | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  const parsed = schema.safeParse(json);
-  return parsed.success ? parsed.data : undefined;
 }
 
 /**
@@ -358,7 +340,7 @@ async function getWithRetry(
     for (let attempt = 1;; attempt++) {
       const answer = await get(url, request);
       if (answer.status !== 429 || attempt === 3) return answer;
-      await sleep(retryDelaySeconds(answer.retryAfter) * 1000, signal);
+      await delay(retryDelaySeconds(answer.retryAfter) * 1000, signal);
     }
   } catch (error) {
     if (error instanceof BodyTooLargeError) {

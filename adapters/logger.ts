@@ -16,6 +16,7 @@
 
 import { logRecord } from "../domain/text/log_text.ts";
 import type { Logger, LogLevel } from "../domain/ports.ts";
+import { delay } from "./delay.ts";
 import type { Journal } from "./journald.ts";
 import type { TextSink } from "./stdio.ts";
 
@@ -84,21 +85,14 @@ export function createLogger(options: LoggerOptions): FlushableLogger {
       }
     },
     async flush(flushOptions = {}): Promise<void> {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, flushOptions.timeoutMs ?? 1000);
-      });
-      try {
-        await Promise.race([Promise.all([stderrQueue, journalQueue]), timeout]);
-        const dropped = queued - sent + overLimit;
-        if (dropped > 0) {
-          const line = `Dropped ${dropped} of ${
-            queued + overLimit
-          } journal records: the journal did not take them in time or the run logged more than ${MAX_JOURNAL_RECORDS}\n`;
-          await Promise.race([options.stderr.write(line).catch(() => {}), timeout]);
-        }
-      } finally {
-        clearTimeout(timer);
+      const timeout = delay(flushOptions.timeoutMs ?? 1000);
+      await Promise.race([Promise.all([stderrQueue, journalQueue]), timeout]);
+      const dropped = queued - sent + overLimit;
+      if (dropped > 0) {
+        const line = `Dropped ${dropped} of ${
+          queued + overLimit
+        } journal records: the journal did not take them in time or the run logged more than ${MAX_JOURNAL_RECORDS}\n`;
+        await Promise.race([options.stderr.write(line).catch(() => {}), timeout]);
       }
     },
   };

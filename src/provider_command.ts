@@ -7,6 +7,7 @@
  */
 
 import { createAuthStore } from "../adapters/auth_store.ts";
+import { delay } from "../adapters/delay.ts";
 import { systemClock } from "../adapters/clock.ts";
 import { openJournal } from "../adapters/journald.ts";
 import { createLogger } from "../adapters/logger.ts";
@@ -134,11 +135,9 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
       // that itself blocks.
       new Promise<never>((_, reject) =>
         deadline.addEventListener("abort", () => {
-          const timer = setTimeout(
-            () => reject(new Error(`The run did not finish within ${config.timeoutSeconds}s`)),
-            BACKSTOP_MS,
+          delay(BACKSTOP_MS).then(() =>
+            reject(new Error(`The run did not finish within ${config.timeoutSeconds}s`))
           );
-          Deno.unrefTimer(timer);
         }, { once: true })
       ),
     ]);
