@@ -110,3 +110,41 @@ Deno.test("loadRegistriesConf() agrees with every Part R vector", async (t) => {
     await t.step(`loadRegistriesConf() ${vector.id}: ${vector.name}`, () => checkVector(vector));
   }
 });
+
+Deno.test("loadRegistriesConf() names the first conflict as containers/image finds it", async (t) => {
+  const table = (insecure: boolean, blocked: boolean, prefix: string) =>
+    `[[registry]]\nprefix = "${prefix}"\nlocation = "x.example"\ninsecure = ${insecure}\nblocked = ${blocked}\n`;
+  // Each table is compared with every table of its group in order, insecure before blocked.
+  const rows: readonly [string, string, string][] = [
+    [
+      "a blocked twin before an insecure one",
+      table(false, false, "a.example") + table(false, true, "b.example") +
+      table(true, false, "c.example"),
+      "blocked",
+    ],
+    [
+      "an insecure twin before a blocked one",
+      table(false, false, "a.example") + table(true, false, "b.example") +
+      table(false, true, "c.example"),
+      "insecure",
+    ],
+    [
+      "one twin differing in both",
+      table(false, false, "a.example") + table(true, true, "b.example"),
+      "insecure",
+    ],
+  ];
+  for (const [name, text, setting] of rows) {
+    await t.step(`loadRegistriesConf() with ${name}`, () => {
+      assertThrows(
+        () =>
+          loadRegistriesConf({
+            main: { path: "/etc/containers/registries.conf", text },
+            dropIns: [],
+          }),
+        RegistriesConfError,
+        `registry 'x.example' is defined multiple times with conflicting '${setting}' setting`,
+      );
+    });
+  }
+});
