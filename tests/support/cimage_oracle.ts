@@ -17,7 +17,8 @@
  *
  * Tests that need it are declared with {@linkcode testWithCimageOracle}: when
  * Go is missing they are ignored outside CI (the reason in the name) and fail
- * in CI (`CI=true`), as `tools.ts` does for other tools.
+ * in CI (`CI=true`), as `tools.ts` does for other tools. The requests and
+ * answers are in `cimage_protocol.ts`; `cimage_session.ts` asks them.
  */
 
 const REPOSITORY = new URL("../../", import.meta.url).pathname;
@@ -47,87 +48,6 @@ export const CIMAGE_BUILD_COMMAND = `(cd tests/cimage && GOTOOLCHAIN=local go bu
 
 /** The built oracle, or one line saying what is missing to build it. */
 export type CimageOracle = { readonly path: string } | { readonly missing: string };
-
-// ---------------------------------------------------------------------------
-// Requests and answers (see the program's package comment).
-
-/**
- * Which table serves `image` (a reference as `docker://IMAGE` takes it: a bare
- * name gets `:latest`), its pull sources, and which of them are refused; or,
- * for `lookup`, only which table `FindRegistry` returns for that raw string.
- */
-export type RegistriesRequest =
-  & RegistriesPlaces
-  & ({ readonly image: string } | { readonly lookup: string });
-
-/** Where a registries request reads its configuration. */
-export interface RegistriesPlaces {
-  readonly op: "registries";
-  /** `SystemRegistriesConfPath`; `null` for the default search. */
-  readonly conf: string | null;
-  /** `SystemRegistriesConfDirPath`; `null` for the default directories. */
-  readonly confDir: string | null;
-  /** `RootForImplicitAbsolutePaths`; an empty folder when absent. */
-  readonly root?: string;
-  /** `$HOME`; an empty folder when absent. */
-  readonly home?: string;
-  /** Ask this many times, each with a fresh cache, to see whether v5.38 is deterministic. */
-  readonly repeat?: number;
-}
-
-/** What `pkg/docker/config` finds for an image (`GetCredentialsForRef`) or a raw key. */
-export type CredentialsRequest =
-  & { readonly op: "credentials"; readonly repeat?: number }
-  & ({ readonly authFile: string } | { readonly legacyAuthFile: string })
-  & ({ readonly image: string } | { readonly key: string });
-
-export type CimageRequest = RegistriesRequest | CredentialsRequest;
-
-export interface CimageEndpoint {
-  readonly location: string;
-  readonly insecure: boolean;
-  readonly pullFromMirror: string;
-}
-
-export interface CimageRegistry extends CimageEndpoint {
-  readonly prefix: string;
-  readonly blocked: boolean;
-  readonly mirrorByDigestOnly: boolean;
-}
-
-export interface CimageSource {
-  /** The rewritten reference, tag or digest kept. */
-  readonly reference: string;
-  readonly name: string;
-  readonly location: string;
-  readonly insecure: boolean;
-  /** Why the docker transport refuses the source before any network access, or `null`. */
-  readonly refused: string | null;
-}
-
-/** `FindRegistry`'s table (`null`: none), its mirrors, and `PullSourcesFromReference`. */
-export interface CimageResolution {
-  readonly registry: CimageRegistry | null;
-  readonly mirrors: readonly CimageEndpoint[];
-  readonly sourcesError?: string;
-  /** Absent for a `lookup` and when `sourcesError` is set. */
-  readonly sources?: readonly CimageSource[];
-}
-
-export type RegistriesAnswer =
-  | CimageResolution
-  | { readonly error: string }
-  | { readonly imageError: string };
-
-export type CredentialsAnswer =
-  | { readonly username: string; readonly password: string; readonly identityToken: string }
-  | { readonly error: string }
-  | { readonly imageError: string };
-
-/** The distinct answers over the request's repeats; more than one: v5.38 is not deterministic. */
-export interface Answers<T> {
-  readonly answers: readonly T[];
-}
 
 // ---------------------------------------------------------------------------
 // Building.
@@ -267,7 +187,7 @@ async function removeOtherBuilds(keep: string): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------
-// Declaring tests and asking.
+// Declaring tests.
 
 /**
  * Declares a test that needs the oracle, built before the test is declared so
@@ -296,117 +216,4 @@ export async function testWithCimageOracle(
       await fn(t, path);
     },
   });
-}
-
-/** Options for {@linkcode CimageSession.start} and {@linkcode askCimage}. */
-export interface AskOptions {
-  /** Environment of the oracle process on top of the test's (e.g. a PATH holding credential helpers). */
-  readonly env?: Record<string, string>;
-}
-
-/** The answer type of a request type. */
-export type AnswerOf<T extends CimageRequest> = Answers<
-  T extends RegistriesRequest ? RegistriesAnswer : CredentialsAnswer
->;
-
-/**
- * One running oracle process, asked batch after batch (one batch at a time),
- * so that a test can prepare the files of the next batch after each answer.
- */
-export class CimageSession {
-  readonly #child: Deno.ChildProcess;
-  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
-  readonly #lines: AsyncIterator<string>;
-  readonly #stderr: Promise<string>;
-
-  private constructor(child: Deno.ChildProcess) {
-    this.#child = child;
-    this.#writer = child.stdin.getWriter();
-    this.#lines = lines(child.stdout)[Symbol.asyncIterator]();
-    this.#stderr = new Response(child.stderr).text();
-  }
-
-  /** Starts the oracle at `path`. */
-  static start(path: string, options: AskOptions = {}): CimageSession {
-    return new CimageSession(
-      new Deno.Command(path, {
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-        ...(options.env === undefined ? {} : { env: options.env }),
-      }).spawn(),
-    );
-  }
-
-  /**
-   * Sends `requests` and returns their answers, in order. Throws, with the
-   * program's stderr, when it stops before answering them all.
-   */
-  async ask<T extends CimageRequest>(requests: readonly T[]): Promise<AnswerOf<T>[]> {
-    const input = new TextEncoder().encode(
-      requests.map((request) => `${JSON.stringify(request)}\n`).join(""),
-    );
-    // Write while the answers are read, so a large batch cannot fill both pipes.
-    const writing = this.#writer.write(input).then(() => undefined, (error) => error);
-    const answers: AnswerOf<T>[] = [];
-    while (answers.length < requests.length) {
-      const line = await this.#lines.next();
-      if (line.done) {
-        const stderr = await this.#end();
-        throw new Error(
-          `${PROGRAM} answered ${answers.length} of ${requests.length} requests: ${stderr}`,
-        );
-      }
-      answers.push(JSON.parse(line.value));
-    }
-    const writeError = await writing;
-    if (writeError !== undefined) {
-      throw new Error(`${PROGRAM} stopped reading its input: ${String(writeError)}`);
-    }
-    return answers;
-  }
-
-  /** Ends the process; throws, with its stderr, when it did not exit successfully. */
-  async close(): Promise<void> {
-    await this.#end();
-  }
-
-  /** Closes the input, drains the output, and returns stderr; throws on a failed exit. */
-  async #end(): Promise<string> {
-    await this.#writer.close().catch(() => {});
-    while (!(await this.#lines.next()).done) { /* output nobody asked for */ }
-    const status = await this.#child.status;
-    const stderr = (await this.#stderr).trim();
-    if (!status.success) throw new Error(`${PROGRAM} failed (exit ${status.code}): ${stderr}`);
-    return stderr;
-  }
-}
-
-/** The lines of a byte stream, without their line ends. */
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let pending = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    const parts = (pending + chunk).split("\n");
-    pending = parts.pop() ?? "";
-    for (const line of parts) if (line !== "") yield line;
-  }
-  if (pending !== "") yield pending;
-}
-
-/**
- * Runs the oracle at `path` once over all `requests` and returns its answers
- * in order. Throws, with the program's stderr, when it fails or does not
- * answer every request exactly once.
- */
-export async function askCimage<T extends CimageRequest>(
-  path: string,
-  requests: readonly T[],
-  options: AskOptions = {},
-): Promise<AnswerOf<T>[]> {
-  const session = CimageSession.start(path, options);
-  try {
-    return await session.ask(requests);
-  } finally {
-    await session.close();
-  }
 }

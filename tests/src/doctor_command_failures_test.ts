@@ -1,0 +1,203 @@
+/**
+ * `doctor` on node layouts in temporary folders (`support/doctor_node.ts`):
+ * each failure the issue lists, on a layout that has it, with its evidence and
+ * a remedy, and never the token.
+ */
+
+import assert from "node:assert/strict";
+import { assertEquals } from "../support/assert.ts";
+import { serviceAccountToken } from "../support/api_stand_in.ts";
+import { CONFIG, doctor, type Layout, statusOf } from "../support/doctor_node.ts";
+import { TOKEN } from "../support/provider_fixtures.ts";
+
+Deno.test("doctor reports each failure on a node that has it", async (t) => {
+  const rows: readonly [string, Layout, string, string, RegExp][] = [
+    [
+      "no credential-provider flags, a config on disk",
+      {
+        kubeletArgs: (root) => ["/usr/bin/kubelet", `--config=${root}/var/lib/kubelet/config.yaml`],
+      },
+      "kubelet runs credential providers",
+      "fail",
+      /configured but not active: .*credential-providers.* exist/,
+    ],
+    [
+      "no kubelet at all",
+      { kubeletArgs: () => undefined },
+      "kubelet runs credential providers",
+      "fail",
+      /no kubelet process found/,
+    ],
+    [
+      "a provider named after another executable",
+      {
+        files: {
+          "etc/kubernetes/credential-providers/crio.yaml": CONFIG.replace(
+            "name: crio-credential-provider",
+            "name: crio",
+          ),
+        },
+      },
+      "provider config",
+      "fail",
+      /no provider named "crio-credential-provider"/,
+    ],
+    [
+      "a cacheType a 1.33 kubelet refuses",
+      { kubeletVersion: "Kubernetes v1.33.5" },
+      "provider config",
+      "fail",
+      /error decoding config .*unknown field "providers\[0\]\.tokenAttributes\.cacheType"/,
+    ],
+    [
+      "no cacheType for a 1.34 kubelet",
+      {
+        files: {
+          "etc/kubernetes/credential-providers/crio.yaml": CONFIG.replace(
+            "      cacheType: Token\n",
+            "",
+          ),
+        },
+        kubeletVersion: "Kubernetes v1.34.2",
+      },
+      "provider config",
+      "fail",
+      /kubelet 1\.34 would refuse .*cacheType: Required value/,
+    ],
+    [
+      "a binary that is not executable",
+      { executableMode: 0o644 },
+      "provider executable",
+      "fail",
+      /is not executable/,
+    ],
+    [
+      "a platform provider that was dropped",
+      {
+        kubeletArgs: (root) => [
+          "/usr/bin/kubelet",
+          `--image-credential-provider-config=${root}/etc/kubernetes/credential-providers/ecr-credential-provider.yaml`,
+          `--image-credential-provider-bin-dir=${root}/usr/libexec/plugins`,
+        ],
+        files: { "etc/kubernetes/credential-providers/ecr-credential-provider.yaml": CONFIG },
+      },
+      "platform provider",
+      "fail",
+      /no longer lists ecr-credential-provider/,
+    ],
+    [
+      "matchImages that miss the mirrored registry",
+      {
+        files: {
+          "etc/kubernetes/credential-providers/crio.yaml": CONFIG.replace(
+            '["docker.io"]',
+            '["quay.io"]',
+          ),
+        },
+      },
+      "matchImages cover the mirrors",
+      "fail",
+      /never runs the provider for docker\.io/,
+    ],
+    [
+      "CRI-O without namespaced auth files",
+      { crioVersion: "1.34.2" },
+      "CRI-O version",
+      "fail",
+      /does not read namespaced auth files/,
+    ],
+    [
+      "CRI-O reading another auth directory",
+      {
+        files: { "etc/crio/crio.conf": '[crio.image]\nnamespaced_auth_dir = "/run/crio/auth"\n' },
+      },
+      "auth directory agrees",
+      "fail",
+      /CRI-O reads "\/run\/crio\/auth"/,
+    ],
+    [
+      "an auth directory others may write",
+      { authDirMode: 0o777 },
+      "auth directory",
+      "fail",
+      /writable by group or others/,
+    ],
+    [
+      "a stale auth file",
+      { staleFile: true },
+      "auth directory",
+      "warn",
+      /older than 5 minutes that CRI-O never consumed/,
+    ],
+    [
+      "an API server with another CA",
+      {
+        args:
+          () => [`--ca-file=${new URL("../testdata/tls/other-ca.pem", import.meta.url).pathname}`],
+      },
+      "API server",
+      "fail",
+      /cannot reach it: .*UnknownIssuer/,
+    ],
+    [
+      "a token the API server does not accept",
+      { token: serviceAccountToken("default", { aud: ["https://wrong"] }) },
+      "token accepted",
+      "fail",
+      /did not accept the token \(HTTP 401\)/,
+    ],
+    [
+      "an expired token",
+      { token: serviceAccountToken("default", { exp: 1700000000 }) },
+      "token",
+      "fail",
+      /expired/,
+    ],
+    [
+      "a token that may not list secrets",
+      { api: { getOnly: ["my-secret"] } },
+      "secrets readable",
+      "warn",
+      /may not list secrets in default/,
+    ],
+    [
+      "CRI-O that defeats cached-image isolation",
+      { crioVersion: "1.35.0" },
+      "cached images stay per namespace",
+      "warn",
+      /CRI-O before 1\.35\.2/,
+    ],
+    [
+      "a node keyring entry for a mirrored registry",
+      {
+        files: { "var/lib/kubelet/config.json": '{"auths":{"docker.io":{"auth":"dTpw"}}}' },
+      },
+      "cached images stay per namespace",
+      "warn",
+      /config\.json holds docker\.io/,
+    ],
+    [
+      "NeverVerify",
+      {
+        files: {
+          "var/lib/kubelet/config.yaml": "imagePullCredentialsVerificationPolicy: NeverVerify\n",
+        },
+      },
+      "cached images stay per namespace",
+      "warn",
+      /NeverVerify/,
+    ],
+  ];
+  for (const [name, layout, check, status, evidence] of rows) {
+    await t.step(`doctor with ${name}`, async () => {
+      const result = await doctor(layout);
+      assertEquals(statusOf(result.checks, check), [status], result.stdout);
+      const found = result.checks.find((c) => c.name === check)!;
+      assert.match(found.evidence, evidence);
+      assert.ok(found.remedy, "a remedy line");
+      assertEquals(result.code, status === "fail" ? 1 : 0, result.stdout);
+      // Never the token.
+      assert.ok(!result.stdout.includes(TOKEN.split(".")[1]!));
+    });
+  }
+});
