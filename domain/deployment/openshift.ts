@@ -75,13 +75,13 @@ export const CLOUD_PLATFORMS: Readonly<Record<string, CloudPlatform>> = {
   gcp: {
     file: `${DIR}/gcr-credential-provider.yaml`,
     providerYaml: `  - name: gcr-credential-provider
+    apiVersion: credentialprovider.kubelet.k8s.io/v1
     matchImages:
       - "gcr.io"
       - "*.gcr.io"
       - "*.pkg.dev"
       - "container.cloud.google.com"
     defaultCacheDuration: "1m"
-    apiVersion: credentialprovider.kubelet.k8s.io/v1
     args:
       - get-credentials
       - --v=3

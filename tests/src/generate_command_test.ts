@@ -31,6 +31,13 @@ Deno.test("generate writes the golden artifacts", async (t) => {
       "--kubernetes-version",
       "1.33",
     ]],
+    ["kubelet-config-1.35.yaml", [
+      "kubelet-config",
+      "--match-image",
+      "docker.io",
+      "--kubernetes-version",
+      "1.35",
+    ]],
     ["kubelet-config-least-privilege.yaml", [
       "kubelet-config",
       "--match-image",
@@ -72,15 +79,18 @@ Deno.test("generate writes the golden artifacts", async (t) => {
         "quay.io/team",
       ],
     ]),
-    ["machineconfig-4.22-aws.yaml", [
-      "machineconfig",
-      "--openshift-version",
-      "4.22",
-      "--platform",
-      "aws",
-      "--match-image",
-      "docker.io",
-    ]],
+    ...["aws", "gcp", "azure"].map((platform): [string, string[]] => [
+      `machineconfig-4.22-${platform}.yaml`,
+      [
+        "machineconfig",
+        "--openshift-version",
+        "4.22",
+        "--platform",
+        platform,
+        "--match-image",
+        "docker.io",
+      ],
+    ]),
     ["openshift-config-4.22.yaml", [
       "openshift-config",
       "--openshift-version",

@@ -1,13 +1,15 @@
 /**
  * Builds the Go test oracles under `tests/kube/cmd/` (programs that run real
- * Kubernetes code) so Deno tests can execute them.
+ * Kubernetes code), or under `cmd/` of another Go module in `tests/` (such as
+ * `tests/ignition`), so Deno tests can execute them.
  *
  * A program is built into `build/go/<name>-<hash>` at the repository root,
  * where the hash covers everything the binary depends on: the Go version,
- * `tests/kube/go.mod`, `tests/kube/go.sum` and the program's own files. A
- * build is reused while its inputs are unchanged. Builds go to a temporary
- * name first and are renamed into place, so concurrent test processes never
- * see a half-written binary.
+ * `tests/kube/go.mod`, `tests/kube/go.sum` and the program's own files (for
+ * another module, its folder and its own module files). A build is reused
+ * while its inputs are unchanged. Builds go to a temporary name first and
+ * are renamed into place, so concurrent test processes never see a
+ * half-written binary.
  *
  * A program can also be built against another module file of `tests/kube`
  * (another Kubernetes release: `go build -modfile=go135.mod`, with its
@@ -20,7 +22,6 @@
  */
 
 const REPOSITORY = new URL("../../", import.meta.url).pathname;
-const KUBE_MODULE = `${REPOSITORY}tests/kube`;
 const BUILD_DIR = `${REPOSITORY}build/go`;
 
 /** Where Go is looked for when it is not on PATH (the official install location). */
@@ -34,21 +35,36 @@ export type GoProgram = { readonly path: string } | { readonly missing: string }
 /** How to build a program, beyond its name. */
 export interface GoBuildOptions {
   /**
-   * A module file in `tests/kube` to build with instead of `go.mod`
+   * The folder in `tests/` of the Go module that holds `cmd/<name>`. Program
+   * names are unique across these modules: they name the builds. @default "kube"
+   */
+  readonly module?: string;
+  /**
+   * A module file in the module's folder to build with instead of `go.mod`
    * (`go build -modfile=…`); its checksums are in the file of the same name
    * ending in `.sum`. @default "go.mod"
    */
   readonly modfile?: string;
   /** Build tags (`go build -tags=…`). @default [] */
   readonly tags?: readonly string[];
+  /**
+   * A main package of a module the module file requires, built instead of
+   * `./cmd/<name>` (such as `k8s.io/kubernetes/cmd/kube-apiserver`, kept in
+   * the module file by a `tool` line); the module file and its checksums pin
+   * its code, so they alone are hashed.
+   */
+  readonly package?: string;
 }
 
 /** A program name and its build options, resolved and checked. */
 interface Variant {
   readonly name: string;
+  readonly module: string;
   readonly modfile: string;
   readonly sumfile: string;
   readonly tags: readonly string[];
+  /** What `go build` builds: `./cmd/<name>`, or the package in the options. */
+  readonly target: string;
   /** The binary's name without the hash: `<name>[@<modfile stem>][+<tag>…]`. */
   readonly label: string;
 }
@@ -57,20 +73,29 @@ function variant(name: string, options: GoBuildOptions): Variant {
   if (!/^[\w.-]+$/.test(name) || name.startsWith(".")) {
     throw new Error(`Not a program directory name: ${JSON.stringify(name)}`);
   }
+  const module = options.module ?? "kube";
+  if (!/^\w[\w-]*$/.test(module)) {
+    throw new Error(`Not a module folder name in tests: ${JSON.stringify(module)}`);
+  }
   const modfile = options.modfile ?? "go.mod";
   if (!/^[\w-][\w.-]*\.mod$/.test(modfile)) {
-    throw new Error(`Not a module file name in tests/kube: ${JSON.stringify(modfile)}`);
+    throw new Error(`Not a module file name in tests/${module}: ${JSON.stringify(modfile)}`);
   }
   const tags = [...(options.tags ?? [])].sort();
   for (const tag of tags) {
     if (!/^[\w.]+$/.test(tag)) throw new Error(`Not a build tag: ${JSON.stringify(tag)}`);
   }
+  if (options.package !== undefined && !/^[\w.-]+(\/[\w.-]+)+$/.test(options.package)) {
+    throw new Error(`Not a Go package path: ${JSON.stringify(options.package)}`);
+  }
   const stem = modfile.slice(0, -".mod".length);
   return {
     name,
+    module,
     modfile,
     sumfile: `${stem}.sum`,
     tags,
+    target: options.package ?? `./cmd/${name}`,
     label: `${name}${modfile === "go.mod" ? "" : `@${stem}`}${tags.map((t) => `+${t}`).join("")}`,
   };
 }
@@ -89,18 +114,19 @@ function variantFlags(v: Variant): string[] {
  */
 export const GO_BUILD_COMMAND = (name: string, options: GoBuildOptions = {}): string => {
   const v = variant(name, options);
-  return `(cd tests/kube && GOTOOLCHAIN=local go build ${
+  return `(cd tests/${v.module} && GOTOOLCHAIN=local go build ${
     [...BUILD_FLAGS, ...variantFlags(v)].join(" ")
-  } ` + `-o ../../build/go/${v.label} ./cmd/${name})`;
+  } ` + `-o ../../build/go/${v.label} ${v.target})`;
 };
 
 const built = new Map<string, Promise<GoProgram>>();
 
 /**
- * Builds (or reuses the build of) the Go program in `tests/kube/cmd/<name>/`,
- * with `go.mod` or the module file and tags in `options`. Returns its path,
- * or `missing` when no Go toolchain is available. A failing build (a compile
- * error, modules that cannot be downloaded) throws.
+ * Builds (or reuses the build of) the Go program in `tests/kube/cmd/<name>/`
+ * (or `tests/<module>/cmd/<name>/`), with `go.mod` or the module file and
+ * tags in `options`. Returns its path, or `missing` when no Go toolchain is
+ * available. A failing build (a compile error, modules that cannot be
+ * downloaded) throws.
  *
  * @example
  * ```ts ignore
@@ -149,8 +175,8 @@ async function build(v: Variant): Promise<GoProgram> {
   const temporary = `${BUILD_DIR}/.${v.label}-${hash}.${Deno.pid}-${crypto.randomUUID()}.tmp`;
   try {
     const output = await new Deno.Command(go, {
-      args: ["build", ...BUILD_FLAGS, ...variantFlags(v), "-o", temporary, `./cmd/${v.name}`],
-      cwd: KUBE_MODULE,
+      args: ["build", ...BUILD_FLAGS, ...variantFlags(v), "-o", temporary, v.target],
+      cwd: `${REPOSITORY}tests/${v.module}`,
       env: { GOTOOLCHAIN: "local" },
       stdin: "null",
       stdout: "piped",
@@ -221,23 +247,29 @@ async function filesUnder(dir: string, prefix = ""): Promise<string[]> {
 
 /**
  * First 16 hex digits of a sha256 over everything the build depends on. For
- * the default build (go.mod, no tags) it is the same as before module files
- * and tags could be chosen, so existing builds stay valid.
+ * the default build (tests/kube, go.mod, no tags) it is the same as before
+ * modules, module files and tags could be chosen, so existing builds stay valid.
  */
 async function inputsHash(v: Variant, version: string): Promise<string> {
+  const moduleDir = `${REPOSITORY}tests/${v.module}`;
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [];
   const add = (label: string, bytes: Uint8Array) => {
     parts.push(encoder.encode(`${label}\0${bytes.length}\0`), bytes);
   };
   add("go version", encoder.encode(version));
+  if (v.module !== "kube") add("module", encoder.encode(v.module));
   for (const file of [v.modfile, v.sumfile]) {
-    add(file, await Deno.readFile(`${KUBE_MODULE}/${file}`));
+    add(file, await Deno.readFile(`${moduleDir}/${file}`));
   }
   if (v.tags.length > 0) add("tags", encoder.encode(v.tags.join(",")));
-  const programDir = `${KUBE_MODULE}/cmd/${v.name}`;
-  for (const file of await filesUnder(programDir)) {
-    add(`cmd/${v.name}/${file}`, await Deno.readFile(`${programDir}/${file}`));
+  if (v.target === `./cmd/${v.name}`) {
+    const programDir = `${moduleDir}/cmd/${v.name}`;
+    for (const file of await filesUnder(programDir)) {
+      add(`cmd/${v.name}/${file}`, await Deno.readFile(`${programDir}/${file}`));
+    }
+  } else {
+    add("package", encoder.encode(v.target));
   }
   const all = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
   let offset = 0;
