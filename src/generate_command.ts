@@ -14,6 +14,7 @@ import {
   type Artifacts,
   audienceOf,
   type GenerateIo,
+  KIND_FLAGS,
   OPTIONS,
   type ParsedValues,
 } from "./generate_flags.ts";
@@ -41,7 +42,7 @@ Kinds:
                               --secret names the pull secrets: get on those only, no list
   machineconfig      OpenShift 4.21/4.22 MachineConfig for AWS, GCP or Azure
       --openshift-version V --platform aws|azure|gcp --match-image PATTERN…
-      [--role worker] [--name NAME] [--arg FLAG…] [--secret-annotation]
+      [--audience URL] [--role worker] [--name NAME] [--arg FLAG…] [--secret-annotation]
   openshift-config   OpenShift 4.22+ CRIOCredentialProviderConfig and namespace RBAC
       --openshift-version V --match-image PATTERN… [--platform P]
       [--namespace NS [--service-account SA] [--secret NAME…]…]
@@ -92,6 +93,13 @@ export async function runGenerateCommand(args: readonly string[], io: GenerateIo
     }));
   } catch (error) {
     throw new UsageError((error as Error).message);
+  }
+  const allowed = KIND_FLAGS[kind ?? ""];
+  const extra = allowed === undefined
+    ? undefined
+    : Object.keys(values).find((flag) => !allowed.includes(flag as keyof typeof OPTIONS));
+  if (extra !== undefined) {
+    throw new UsageError(`--${extra} does not apply to generate ${kind}`);
   }
   const format = values.output ?? "yaml";
   if (format !== "yaml" && format !== "json") {

@@ -30,6 +30,47 @@ export const OPTIONS = {
   "output-dir": { type: "string" },
 } as const;
 
+/** Flags every kind takes. */
+const OUTPUT_FLAGS = ["output", "output-dir"] as const;
+
+/**
+ * The flags each kind reads; any other is refused, so that a flag that would
+ * be silently ignored (`--merge` for a MachineConfig, whose file must be the
+ * platform's own) is a usage error.
+ */
+export const KIND_FLAGS: Readonly<Record<string, readonly (keyof typeof OPTIONS)[]>> = {
+  "kubelet-config": [
+    "match-image",
+    "kubernetes-version",
+    "audience",
+    "merge",
+    "arg",
+    "secret-annotation",
+    ...OUTPUT_FLAGS,
+  ],
+  rbac: ["audience", "namespace", "service-account", "secret", ...OUTPUT_FLAGS],
+  machineconfig: [
+    "openshift-version",
+    "platform",
+    "match-image",
+    "audience",
+    "role",
+    "name",
+    "arg",
+    "secret-annotation",
+    ...OUTPUT_FLAGS,
+  ],
+  "openshift-config": [
+    "openshift-version",
+    "match-image",
+    "platform",
+    "namespace",
+    "service-account",
+    "secret",
+    ...OUTPUT_FLAGS,
+  ],
+};
+
 /** The parsed flags. */
 export type ParsedValues = {
   readonly [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[]

@@ -25,6 +25,7 @@ import { type Manifest, namespaceRbac } from "../domain/deployment/rbac.ts";
 import { PULL_SECRETS_ANNOTATION } from "../domain/credentials/pull_secret_annotation.ts";
 import {
   type Artifacts,
+  audienceOf,
   type GenerateIo,
   matchImages,
   openShiftMinor,
@@ -67,6 +68,7 @@ export function openShiftMachineConfig(values: ParsedValues, io: GenerateIo): Ar
     name: io.executableName,
     matchImages: matchImages(values["match-image"]),
     minor: minor + 13, // OpenShift 4.21 runs Kubernetes 1.34
+    audience: audienceOf(values.audience),
     args: values.arg ?? [],
     ...(values["secret-annotation"] ? { optionalAnnotationKeys: [PULL_SECRETS_ANNOTATION] } : {}),
   });
