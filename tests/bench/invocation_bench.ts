@@ -15,8 +15,10 @@
  * Options: `--rounds N` (default 11), `--scales 500,5000,20000`, `--quick`
  * (CI smoke: 1 round, scale 500 only), `--no-modules` (bundle rows only),
  * `--no-upstream`, `--http1` (the API stand-in offers only HTTP/1.1, instead
- * of HTTP/2 and HTTP/1.1 as kube-apiserver does). The stand-ins and upstream
- * are Go programs: the benchmark needs Go (on PATH or /usr/local/go/bin).
+ * of HTTP/2 and HTTP/1.1 as kube-apiserver does), `--no-real-kube` (without
+ * the rows against a real kube-apiserver, `real_kube_bench.ts`). The
+ * stand-ins and upstream are Go programs: the benchmark needs Go (on PATH or
+ * /usr/local/go/bin).
  *
  * @module
  */
@@ -27,6 +29,7 @@ import { startBenchApi } from "./api_server.ts";
 import { type Case, FLOORS, makeCases } from "./cases.ts";
 import { type JournalStandIn, startJournalStandIn } from "./journal_stand_in.ts";
 import { hasGnuTime, type Run, timedRun } from "./measure.ts";
+import { benchRealKube } from "./real_kube_bench.ts";
 import { printReport } from "./report.ts";
 import {
   authFilePath,
@@ -48,6 +51,7 @@ const { values } = parseArgs({
     "no-modules": { type: "boolean" },
     "no-upstream": { type: "boolean" },
     http1: { type: "boolean" },
+    "no-real-kube": { type: "boolean" },
   },
 });
 const quick = values.quick === true;
@@ -56,7 +60,7 @@ const scales = (values.scales ?? (quick ? "500" : "500,5000,20000")).split(",").
 if (!Number.isInteger(rounds) || rounds < 1 || scales.some((n) => !Number.isInteger(n) || n < 1)) {
   console.error(
     "Usage: deno task bench [--rounds N] [--scales 500,5000,20000] [--quick] [--no-modules]" +
-      " [--no-upstream] [--http1]",
+      " [--no-upstream] [--http1] [--no-real-kube]",
   );
   Deno.exit(2);
 }
@@ -188,6 +192,9 @@ try {
   }
   for (const note of notes) console.log(`  - ${note}`);
   if (missed > 0) console.log(`\n${missed} target(s) missed.`);
+  if (values["no-real-kube"] !== true) {
+    for (const line of await benchRealKube({ rounds, log })) console.log(line);
+  }
 } finally {
   await journal?.close();
   await api.close();

@@ -18,7 +18,7 @@ import {
 } from "../support/api_stand_in.ts";
 import { crioPull, type PullResult } from "../support/crio_pull.ts";
 import { nodeLayout, runProvider } from "../support/node_layout.ts";
-import { buildTestImage, pushImage, startRegistry } from "../support/registry.ts";
+import { buildTestImage, pushImage, servedManifest, startRegistry } from "../support/registry.ts";
 import type { CliResult } from "../support/run_cli.ts";
 import { makeTempDir, withTempDir } from "../support/temp_tree.ts";
 
@@ -47,26 +47,6 @@ function dockerConfigSecret(name: string, auths: Record<string, unknown>): Stand
     type: "kubernetes.io/dockerconfigjson",
     data: { ".dockerconfigjson": JSON.stringify({ auths }) },
   };
-}
-
-/**
- * Whether the registry served the manifest of `repository` to `user`: its
- * handler logged the authenticated user (debug level) and the same request
- * completed with 200.
- */
-function servedManifest(log: string, repository: string, user: string): boolean {
-  const lines = log.split("\n");
-  const uri = `/v2/${repository}/manifests/latest`;
-  const ids = lines
-    .filter((line) =>
-      line.includes("msg=GetImageManifest") && line.includes(`auth.user.name=${user} `) &&
-      (line.includes(`http.request.uri=${uri} `) || line.includes(`http.request.uri="${uri}"`))
-    )
-    .map((line) => /http\.request\.id=([0-9a-f-]+)/.exec(line)?.[1]);
-  return lines.some((line) =>
-    line.includes('msg="response completed"') && line.includes("http.response.status=200") &&
-    ids.some((id) => id !== undefined && line.includes(`http.request.id=${id} `))
-  );
 }
 
 interface Scenario {

@@ -120,3 +120,23 @@ export async function pushImage(
     `docker://${destination.reference}`,
   ]);
 }
+
+/**
+ * Whether the registry served the manifest of `repository` (tag `latest`)
+ * to `user`: its handler logged the authenticated user (debug level) and
+ * the same request completed with 200.
+ */
+export function servedManifest(log: string, repository: string, user: string): boolean {
+  const lines = log.split("\n");
+  const uri = `/v2/${repository}/manifests/latest`;
+  const ids = lines
+    .filter((line) =>
+      line.includes("msg=GetImageManifest") && line.includes(`auth.user.name=${user} `) &&
+      (line.includes(`http.request.uri=${uri} `) || line.includes(`http.request.uri="${uri}"`))
+    )
+    .map((line) => /http\.request\.id=([0-9a-f-]+)/.exec(line)?.[1]);
+  return lines.some((line) =>
+    line.includes('msg="response completed"') && line.includes("http.response.status=200") &&
+    ids.some((id) => id !== undefined && line.includes(`http.request.id=${id} `))
+  );
+}
