@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { assertEquals } from "../support/assert.ts";
 import { createSecretSource } from "../../adapters/kube_api.ts";
 import { serviceAccountToken, startApiStandIn } from "../support/api_stand_in.ts";
-import { startCountingForwarder } from "../support/counting_forwarder.ts";
+import { startTcpForwarder } from "../support/tcp_forwarder.ts";
 
 const TOKEN = serviceAccountToken("default");
 const TLS = new URL("../testdata/tls/", import.meta.url);
@@ -34,7 +34,10 @@ function source(port: number) {
 
 Deno.test("listPullSecrets() sends its lists over one HTTP/2 connection", async () => {
   const standIn = startApiStandIn({ token: TOKEN, secrets: [] });
-  const forwarder = startCountingForwarder(Number(new URL(standIn.url).port));
+  const forwarder = startTcpForwarder("127.0.0.1", {
+    hostname: "127.0.0.1",
+    port: Number(new URL(standIn.url).port),
+  });
   try {
     const listing = await source(forwarder.port).listPullSecrets("default", TOKEN);
     assertEquals(listing.kind, "listed");
