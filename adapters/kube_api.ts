@@ -73,8 +73,14 @@ export interface SecretSourceOptions {
   readonly signal: AbortSignal;
   /** `User-Agent`, as client-go identifies its users in audit logs. */
   readonly userAgent: string;
-  /** Items per page. @default 500 */
+  /** Items on the first page, client-go's chunk size: most namespaces hold a few. @default 500 */
   readonly pageSize?: number;
+  /**
+   * Items on each later page: a namespace past the first page holds many
+   * pull secrets, and every page is a round trip (5,000 small secrets: 2
+   * instead of 10). @default 5000
+   */
+  readonly laterPageSize?: number;
   /** The largest answer accepted, in bytes. @default MAX_ANSWER_BYTES */
   readonly maxAnswerBytes?: number;
 }
@@ -195,6 +201,7 @@ function answerError(
  */
 export function createSecretSource(options: SecretSourceOptions): SecretSource {
   const pageSize = options.pageSize ?? 500;
+  const laterPageSize = options.laterPageSize ?? 5000;
   const base = (connection: ApiConnection, namespace: string) =>
     `${connection.server}/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`;
   return {
@@ -213,7 +220,7 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
           do {
             const query = new URLSearchParams({
               fieldSelector: `type=${type}`,
-              limit: `${pageSize}`,
+              limit: `${continueToken ? laterPageSize : pageSize}`,
             });
             if (continueToken) query.set("continue", continueToken);
             const answer = await getWithRetry(get, `${target}?${query}`, {

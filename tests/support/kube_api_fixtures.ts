@@ -54,7 +54,12 @@ export function source(
   server: string,
   trust: ApiConnection["trust"] = { caPem: CA },
   signal = AbortSignal.timeout(10_000),
-  options: { pageSize?: number; maxAnswerBytes?: number; proxy?: string } = {},
+  options: {
+    pageSize?: number;
+    laterPageSize?: number;
+    maxAnswerBytes?: number;
+    proxy?: string;
+  } = {},
 ): SecretSource {
   return createSecretSource({
     connect: () =>
@@ -66,6 +71,7 @@ export function source(
     signal,
     userAgent: USER_AGENT,
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+    ...(options.laterPageSize === undefined ? {} : { laterPageSize: options.laterPageSize }),
     ...(options.maxAnswerBytes === undefined ? {} : { maxAnswerBytes: options.maxAnswerBytes }),
   });
 }
