@@ -18,7 +18,7 @@
 
 import { decodeAuthField } from "./docker_auth_field.ts";
 import { goJsonField } from "../text/go_json_fields.ts";
-import { type JsonNode, parseJsonTree } from "../text/json_document.ts";
+import { type JsonValueNode, parseJsonDocument } from "../text/json_document.ts";
 import { loggedKey } from "../text/log_text.ts";
 
 /** One `auths` entry as kubelet decodes it. */
@@ -51,25 +51,25 @@ export interface Credential {
 }
 
 /** A value of the wrong type: Go's `UnmarshalTypeError`, located by field path. */
-function typeError(path: string, node: JsonNode, expected: string): SyntaxError {
+function typeError(path: string, node: JsonValueNode, expected: string): SyntaxError {
   return new SyntaxError(`${path}: cannot unmarshal ${node.type} into ${expected}`);
 }
 
 /** A JSON string as Go decodes it: a lone surrogate escape becomes U+FFFD. */
-function goString(node: JsonNode | undefined): string {
+function goString(node: JsonValueNode | undefined): string {
   return String(node?.value).toWellFormed();
 }
 
 /** The members of an object node, in document order. */
-function members(node: JsonNode): [string, JsonNode][] {
+function members(node: JsonValueNode): [string, JsonValueNode][] {
   return (node.children ?? []).map((property) => {
     const [key, value] = property.children ?? [];
-    return [goString(key), value as JsonNode];
+    return [goString(key), value as JsonValueNode];
   });
 }
 
 /** A Go string field: a string sets it, `null` leaves it as it was. */
-function stringField(node: JsonNode, path: string, previous: string | undefined) {
+function stringField(node: JsonValueNode, path: string, previous: string | undefined) {
   if (node.type === "null") return previous;
   if (node.type !== "string") throw typeError(path, node, "a string");
   return goString(node);
@@ -83,7 +83,7 @@ function quotedKey(key: string): string {
 }
 
 /** `DockerConfigEntry.UnmarshalJSON`: decoded into a fresh value each time. */
-function decodeEntry(key: string, node: JsonNode, path: string): DockerConfigEntry {
+function decodeEntry(key: string, node: JsonValueNode, path: string): DockerConfigEntry {
   const fields: Partial<Record<EntryField, string>> = {};
   if (node.type === "object") {
     for (const [name, value] of members(node)) {
@@ -116,7 +116,7 @@ function decodeEntry(key: string, node: JsonNode, path: string): DockerConfigEnt
 }
 
 /** A Go map of entries: `null` empties it, an object adds to it (a later key replaces). */
-function decodeEntries(node: JsonNode, path: string, into: Map<string, DockerConfigEntry>) {
+function decodeEntries(node: JsonValueNode, path: string, into: Map<string, DockerConfigEntry>) {
   if (node.type === "null") {
     into.clear();
     return;
@@ -127,7 +127,7 @@ function decodeEntries(node: JsonNode, path: string, into: Map<string, DockerCon
   }
 }
 
-function decodeStringMap(node: JsonNode, path: string, into: Map<string, string>) {
+function decodeStringMap(node: JsonValueNode, path: string, into: Map<string, string>) {
   if (node.type === "null") {
     into.clear();
     return;
@@ -162,7 +162,7 @@ export interface DockerConfigOptions {
  */
 export function parseDockerConfig(text: string, options: DockerConfigOptions): DockerConfig {
   // Nothing below an entry's fields matters; deeper levels need only be valid JSON.
-  const root = parseJsonTree(text, { depth: 4 });
+  const root = parseJsonDocument(text, { depth: 4 });
   const entries = new Map<string, DockerConfigEntry>();
   const credHelpers = new Map<string, string>();
   let problem: string | undefined;

@@ -63,8 +63,18 @@ export const MAX_NESTING_DEPTH = 10000;
 
 /** The deepest nesting of `text`, counting `[` and `{` outside strings. */
 function nestingDepth(text: string): number {
+  return scan(text).depth;
+}
+
+/**
+ * The deepest nesting of `text` and its number of object members (`:`
+ * outside strings: in valid JSON each separates one member's key from its
+ * value).
+ */
+function scan(text: string): { depth: number; members: number } {
   let depth = 0;
   let deepest = 0;
+  let members = 0;
   let inString = false;
   for (let at = 0; at < text.length; at++) {
     const code = text.charCodeAt(at);
@@ -74,8 +84,9 @@ function nestingDepth(text: string): number {
     } else if (code === 0x22) inString = true;
     else if (code === 0x5b || code === 0x7b) deepest = Math.max(deepest, ++depth);
     else if (code === 0x5d || code === 0x7d) depth--;
+    else if (code === 0x3a) members++;
   }
-  return deepest;
+  return { depth: deepest, members };
 }
 
 /** `text` (valid JSON) with every container that opens below `depth` replaced by `null`. */
@@ -188,6 +199,79 @@ function plainValue(node: JsonNode): unknown {
     default:
       return node.value;
   }
+}
+
+/** What a decoder reads of a JSON value: its type, a primitive's value, a container's members in order. */
+export interface JsonValueNode {
+  readonly type: JsonNode["type"];
+  readonly value?: unknown;
+  /** An object's `property` nodes (key, then value), or an array's items. */
+  readonly children?: readonly JsonValueNode[];
+}
+
+/** An integer-like key: JavaScript objects list those first, not in document order. */
+const INDEX_KEY = /^(?:0|[1-9][0-9]{0,9})$/;
+
+/**
+ * Parses a JSON document for a decoder that needs what Go's decoder sees:
+ * every object member in document order, repeated keys included (as
+ * {@linkcode parseJsonTree}: containers nested deeper than `depth` read as
+ * `null`), and a safe error.
+ * Usually from `JSON.parse` (native, far cheaper in time and memory than
+ * the tree): when nothing in the text can make it differ, that is no escape
+ * (V8's escaped-key bug), no repeated key (counted), no integer-like key
+ * (which objects reorder) and no nesting past `depth`. Otherwise from
+ * {@linkcode parseJsonTree}.
+ *
+ * @example
+ * ```ts
+ * import { parseJsonDocument } from "./json_document.ts";
+ * parseJsonDocument('{"a":1,"a":2}').children?.length; // 2
+ * ```
+ * @throws {SyntaxError} `invalid JSON: <kind> at line L, column C`, never quoting the text
+ */
+export function parseJsonDocument(text: string, options: JsonTreeOptions = {}): JsonValueNode {
+  const limit = options.depth ?? 64;
+  if (!text.includes("\\")) {
+    const { depth, members } = scan(text);
+    // Deeper documents are rare and the tree flattens them without recursing.
+    if (depth <= limit) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return parseJsonTree(text, options); // the safe message
+      }
+      const counted = { members: 0, reordered: false };
+      const node = valueNode(value, counted);
+      if (counted.members === members && !counted.reordered) return node;
+    }
+  }
+  return parseJsonTree(text, options);
+}
+
+/** The node of a parsed value; counts every member, and flags keys an object reorders. */
+function valueNode(
+  value: unknown,
+  counted: { members: number; reordered: boolean },
+): JsonValueNode {
+  if (value === null) return { type: "null", value: null };
+  if (Array.isArray(value)) {
+    return { type: "array", children: value.map((item) => valueNode(item, counted)) };
+  }
+  if (typeof value === "object") {
+    const children: JsonValueNode[] = [];
+    for (const [key, member] of Object.entries(value)) {
+      counted.members++;
+      if (INDEX_KEY.test(key)) counted.reordered = true;
+      children.push({
+        type: "property",
+        children: [{ type: "string", value: key }, valueNode(member, counted)],
+      });
+    }
+    return { type: "object", children };
+  }
+  return { type: typeof value as "string" | "number" | "boolean", value };
 }
 
 /**
