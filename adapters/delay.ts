@@ -1,8 +1,10 @@
 /**
  * Waiting without `setTimeout`: in Deno 2.9 the first `setTimeout` loads
  * Node's timers module, about 10 ms of every start (measured against an empty
- * module), while `AbortSignal.timeout` uses the runtime's own timer. Its
- * timer does not keep the process alive.
+ * module), while `AbortSignal.timeout` uses the runtime's own timer. That
+ * timer cannot be cleared and, listened to, keeps the event loop alive until
+ * it fires: the entry point ends the process with `Deno.exit`, not by
+ * letting the loop run dry.
  *
  * @module
  */

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { errorChain } from "../domain/errors/error_chain.ts";
 import { cutText, withoutSecret } from "../domain/text/log_text.ts";
 import { PULL_SECRET_TYPES } from "../domain/credentials/pull_secret.ts";
 import type { PullSecret, SecretListing, SecretLookup, SecretSource } from "../domain/ports.ts";
@@ -150,8 +151,18 @@ function refusesHttp2(error: unknown): boolean {
   return false;
 }
 
+/** RFC 6750 `b64token`, the syntax of a bearer token. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
 /** What every request sends, and what every answer's failure says. */
 function requestShape(connection: ApiConnection, options: SecretSourceOptions, token: string) {
+  // Anything else is no bearer token, and fetch would refuse the header quoting it whole.
+  if (!BEARER_TOKEN.test(token)) {
+    throw new Error(
+      "Cannot send the service account token: it is not a bearer token " +
+        "(RFC 6750: letters, digits, '-._~+/', then '=' padding)",
+    );
+  }
   return {
     headers: {
       Authorization: `Bearer ${token}`,
@@ -173,8 +184,11 @@ function answerError(
   answer?: HttpAnswer,
   token = "",
 ): Error {
+  // A server or proxy may echo the bearer token back, in its status text too.
   const fail = (detail: string) =>
-    new Error(`Cannot ${action} from ${JSON.stringify(target)}: ${detail}`);
+    new Error(
+      `Cannot ${action} from ${JSON.stringify(target)}: ${cutText(withoutSecret(detail, token))}`,
+    );
   if (answer === undefined) return fail("unexpected answer");
   if (answer.status >= 300 && answer.status <= 399) {
     return fail(
@@ -183,9 +197,7 @@ function answerError(
     );
   }
   const message = statusMessage(answer.body);
-  // A server or proxy may echo the bearer token back.
-  const detail = `HTTP ${answer.status} ${answer.statusText}${message ? `: ${message}` : ""}`;
-  return fail(cutText(withoutSecret(detail, token)));
+  return fail(`HTTP ${answer.status} ${answer.statusText}${message ? `: ${message}` : ""}`);
 }
 
 /**
@@ -363,7 +375,11 @@ async function getWithRetry(
     if (signal.aborted) throw new Error(`${target}: the run's deadline passed`);
     // fetch reports "fetch failed" and keeps the reason (TLS, connection refused…) in its cause.
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new Error(`${target}: ${detail}`, { cause });
+    // Whatever the transport quotes, it never quotes the token here; nor does the chain kept.
+    const token = (request.headers.Authorization ?? "").replace(/^Bearer /, "");
+    const chain = errorChain(cause);
+    const kept = withoutSecret(chain, token) === chain ? { cause } : {};
+    const detail = withoutSecret(cause instanceof Error ? cause.message : String(cause), token);
+    throw new Error(`${target}: ${cutText(detail)}`, kept);
   }
 }

@@ -31,7 +31,9 @@ const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 // Standard base64 with padding, as the API server writes Secret data; anything else is malformed.
-const BASE64 = /^(?:[0-9a-zA-Z+/]{4})*(?:[0-9a-zA-Z+/]{2}==|[0-9a-zA-Z+/]{3}=)?$/;
+// No repeated group: one of those overflows the regex engine's stack on a value of megabytes.
+const BASE64_CHARACTERS = /^[0-9a-zA-Z+/]*={0,2}$/;
+const isBase64 = (value: string) => value.length % 4 === 0 && BASE64_CHARACTERS.test(value);
 
 function readJson(body: string): unknown {
   try {
@@ -50,7 +52,7 @@ function rawSecret(value: unknown): RawSecret | undefined {
   if (data !== undefined && data !== null && !isObject(data)) return undefined;
   const entries: Record<string, string> = {};
   for (const [key, encoded] of Object.entries(data ?? {})) {
-    if (typeof encoded !== "string" || !BASE64.test(encoded)) return undefined;
+    if (typeof encoded !== "string" || !isBase64(encoded)) return undefined;
     entries[key] = encoded;
   }
   return { name, ...(type === undefined ? {} : { type }), data: entries };

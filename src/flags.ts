@@ -116,7 +116,8 @@ export function goStyleFlags(
       out.push(arg.startsWith("--") ? arg : `-${arg}`);
       continue;
     }
-    const flag = GO_BOOLEANS[value];
+    // Own keys only: "toString" must not read as true.
+    const flag = Object.hasOwn(GO_BOOLEANS, value) ? GO_BOOLEANS[value] : undefined;
     if (flag === undefined) {
       throw new UsageError(
         `Invalid boolean value ${JSON.stringify(cutText(value, 64))} for --${name}: ` +

@@ -20,7 +20,7 @@ import { errorChain } from "../domain/errors/error_chain.ts";
 import { BUILD } from "./build_config.ts";
 import type { ProviderCommand } from "./flags.ts";
 import { providerConfig } from "./provider_config.ts";
-import { runProvider } from "./provider_command.ts";
+import { runProvider, withdrawAfterRefusal } from "./provider_command.ts";
 import { UsageError } from "./usage_error.ts";
 import { formatVersion, formatVersionJson, versionInfo } from "./version.ts";
 
@@ -90,12 +90,12 @@ export async function main(args: readonly string[]): Promise<number> {
         return 0;
       case "run": {
         const tls = takeTlsEnvironment();
-        if (tls.keyLog) throw keyLogRefusal();
         return await runProvider(parsed.config, {
           stdout,
           stderr,
           proxies: takeProxyEnvironment(),
           ignoredVariables: tls.ignored,
+          ...(tls.keyLog ? { refuseTls: keyLogRefusal().message } : {}),
           ...(home === undefined ? { unreadableHome: candidate } : { home }),
           ...(uid === undefined ? {} : { uid }),
         });
@@ -103,6 +103,11 @@ export async function main(args: readonly string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
+      // kubelet runs the provider for a pull: its older file must not outlive the refusal.
+      if (!mirrors) {
+        const uid = Deno.uid();
+        await withdrawAfterRefusal(args, { stderr, ...(uid === null ? {} : { uid }) });
+      }
       await stderr.write(`${error.message}\n\n${await usage(mirrors)}`);
       return 2;
     }
@@ -114,9 +119,9 @@ export async function main(args: readonly string[]): Promise<number> {
 /** Deno writes every TLS session key to SSLKEYLOGFILE: the token could be read off the wire. */
 function keyLogRefusal(): Error {
   return new Error(
-    `Refusing to run with ${KEY_LOG_VARIABLE} set: TLS session keys, which decrypt the ` +
-      `service account token in transit, would be written to that file; remove it from ` +
-      "kubelet's environment",
+    `Refusing to reach the API server with ${KEY_LOG_VARIABLE} set: TLS session keys, which ` +
+      `decrypt the service account token in transit, would be written to that file; remove it ` +
+      "from kubelet's environment",
   );
 }
 

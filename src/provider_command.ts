@@ -18,7 +18,8 @@ import { errorChain } from "../domain/errors/error_chain.ts";
 import { goDecodeUtf8 } from "../domain/text/go_text.ts";
 import type { ProxyEnvironment } from "../domain/api_server/proxy_for_url.ts";
 import type { ProviderDeps } from "../domain/kubelet/provide_credentials.ts";
-import { provideCredentials } from "../domain/kubelet/provide_credentials.ts";
+import { provideCredentials, withdrawCredentials } from "../domain/kubelet/provide_credentials.ts";
+import { BUILD } from "./build_config.ts";
 import type { ProviderConfig } from "./provider_config.ts";
 import { userAgent } from "./version.ts";
 
@@ -36,6 +37,12 @@ export interface ProviderIo {
   readonly proxies?: ProxyEnvironment;
   /** Variables that were set but are ignored (Deno's TLS trust variables), to warn about. */
   readonly ignoredVariables?: readonly string[];
+  /**
+   * Why no TLS connection may be made (`SSLKEYLOGFILE` set): the run fails
+   * when it would reach the API server, once the request is read, like any
+   * other failure.
+   */
+  readonly refuseTls?: string;
 }
 
 /** The identifier journald entries carry. */
@@ -85,7 +92,10 @@ export async function runProvider(config: ProviderConfig, io: ProviderIo): Promi
       import("./api_connection.ts"),
     ]);
     return createSecretSource({
-      connect: () => resolveApiConnection(config, { logger, proxies: io.proxies ?? {} }),
+      connect: () =>
+        io.refuseTls === undefined
+          ? resolveApiConnection(config, { logger, proxies: io.proxies ?? {} })
+          : Promise.reject(new Error(io.refuseTls)),
       signal: deadline,
       userAgent: userAgent(),
     });
@@ -158,3 +168,39 @@ const BACKSTOP_MS = 500;
 
 /** The longest wait for pending log records before exiting. */
 const FLUSH_MS = 1000;
+
+/** How long a refused run waits for kubelet's request, to name the file to remove. */
+const WITHDRAW_MS = 5000;
+
+/**
+ * After a refusal before the run (a flag the provider refuses, exit 2):
+ * reads kubelet's request and removes the pull's auth file, so that CRI-O
+ * does not pull with an older one while every run is refused. The auth
+ * directory is the `--auth-dir` given, if it is absolute, else the build's.
+ * Nothing is read from a terminal: there a person typed the command.
+ */
+export async function withdrawAfterRefusal(
+  args: readonly string[],
+  io: Pick<ProviderIo, "stderr" | "uid">,
+): Promise<void> {
+  if (Deno.stdin.isTerminal()) return;
+  const deadline = AbortSignal.timeout(WITHDRAW_MS);
+  await withdrawCredentials({
+    requests: { read: readStdin },
+    authStore: createAuthStore({ ...(io.uid === undefined ? {} : { owner: io.uid }), deadline }),
+    logger: createLogger({ stderr: io.stderr, stderrLevel: "error" }),
+    deadline,
+  }, { authDir: authDirOf(args) ?? BUILD.defaults.authDir });
+}
+
+/** The last absolute `--auth-dir` (or Go's `-auth-dir`) in `args`, read leniently. */
+function authDirOf(args: readonly string[]): string | undefined {
+  let found: string | undefined;
+  for (const [index, arg] of args.entries()) {
+    const match = /^--?auth-dir(?:=([^]*))?$/.exec(arg);
+    if (match === null) continue;
+    const value = match[1] ?? args[index + 1];
+    if (value?.startsWith("/")) found = value;
+  }
+  return found;
+}

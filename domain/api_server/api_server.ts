@@ -27,9 +27,12 @@ function isLoopback(hostname: string): boolean {
   return hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }
 
-/** `value` as a message may quote it: credentials before an `@` redacted, cut to a sane length. */
+/**
+ * `value` as a message may quote it: credentials before an `@` redacted, a
+ * query or fragment (`?access_token=…`) left out, cut to a sane length.
+ */
 function shown(value: string): string {
-  return JSON.stringify(cutText(redactRegistryKey(value)));
+  return JSON.stringify(cutText(redactRegistryKey(value).replace(/[?#][^]*$/, "?…")));
 }
 
 /**

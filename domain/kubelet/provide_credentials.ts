@@ -180,7 +180,11 @@ function parseRequestText(text: string): CredentialProviderRequest {
 }
 
 /** The namespace and auth file of a request with a token. */
-async function pullOf(image: string, token: string, options: ProviderOptions): Promise<Pull> {
+async function pullOf(
+  image: string,
+  token: string,
+  options: Pick<ProviderOptions, "authDir">,
+): Promise<Pull> {
   let namespace: string;
   try {
     namespace = namespaceFromToken(token);
@@ -200,8 +204,38 @@ async function respond(deps: ProviderDeps, request: CredentialProviderRequest): 
   );
 }
 
+/**
+ * When the run cannot go on before it starts (a flag in kubelet's config the
+ * provider refuses): reads the request and removes the pull's auth file, so
+ * that CRI-O never pulls with an older one, possibly revoked; answers
+ * nothing. Best effort: a request that cannot be read names no file.
+ *
+ * @example
+ * ```ts ignore
+ * import { withdrawCredentials } from "./provide_credentials.ts";
+ * await withdrawCredentials(deps, { authDir: "/etc/crio/auth" });
+ * ```
+ */
+export async function withdrawCredentials(
+  deps: Pick<ProviderDeps, "requests" | "authStore" | "logger" | "deadline">,
+  options: Pick<ProviderOptions, "authDir">,
+): Promise<void> {
+  let pull: Pull;
+  try {
+    const request = parseRequest(await beforeDeadline(deps.deadline, deps.requests.read()));
+    if (request.serviceAccountToken === undefined) return;
+    pull = await pullOf(request.image, request.serviceAccountToken, options);
+  } catch {
+    return; // no request, no file to name
+  }
+  await removeStale(deps, pull.authFile);
+}
+
 /** Removes an earlier run's file for the pull; never throws, the run's own outcome matters more. */
-async function removeStale(deps: ProviderDeps, authFile: string): Promise<void> {
+async function removeStale(
+  deps: Pick<ProviderDeps, "authStore" | "logger">,
+  authFile: string,
+): Promise<void> {
   try {
     if (await deps.authStore.remove(authFile)) {
       deps.logger.log("info", `Removed stale auth file ${authFile}`);

@@ -47,9 +47,11 @@ export function cutText(value: string, max: number = MAX_LOGGED_VALUE): string {
 }
 
 /**
- * `text` with every occurrence of `secret`, and of each of its `.`-separated
- * parts of 8 characters or more (a JWT's payload or signature), replaced by
- * `REDACTED`: servers and proxies may echo a bearer token back in a message.
+ * `text` with every occurrence of `secret`, of each of its `.`-separated
+ * parts of 8 characters or more (a JWT's payload or signature), and of any
+ * run of token characters that shares 16 characters in a row with it (an
+ * echo cut short or glued to other text) replaced by `REDACTED`: servers and
+ * proxies may echo a bearer token back in a message.
  *
  * @example
  * ```ts
@@ -66,8 +68,22 @@ export function withoutSecret(text: string, secret: string): string {
   for (const part of secret.split(".")) {
     if (part.length >= 8) result = result.replaceAll(part, "REDACTED");
   }
-  return result;
+  if (secret.length < ECHO_WINDOW) return result;
+  // A cut or glued echo: any run of token characters sharing 16 in a row with the secret.
+  const windows = new Set<string>();
+  for (let at = 0; at + ECHO_WINDOW <= secret.length; at++) {
+    windows.add(secret.slice(at, at + ECHO_WINDOW));
+  }
+  return result.replace(/[A-Za-z0-9_\-+/=]{16,}/g, (run) => {
+    for (let at = 0; at + ECHO_WINDOW <= run.length; at++) {
+      if (windows.has(run.slice(at, at + ECHO_WINDOW))) return "REDACTED";
+    }
+    return run;
+  });
 }
+
+/** Characters in a row that, shared with a secret, make a piece of text an echo of it. */
+const ECHO_WINDOW = 16;
 
 /** What a registry key looks like: `[scheme://][userinfo@]host[:port][/path]`. */
 const KEY_SHAPE =

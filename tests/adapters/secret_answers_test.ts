@@ -89,3 +89,11 @@ Deno.test("statusMessage() reads a Status message, if there is one", async (t) =
     await t.step(`statusMessage() with ${name}`, () => assertEquals(statusMessage(body), expected));
   }
 });
+
+Deno.test("readSecret() reads a data value of megabytes", () => {
+  // A repeated group in the base64 check once overflowed the regex engine's stack at this size.
+  const value = "QUFB".repeat(1_250_000);
+  const body = JSON.stringify({ metadata: { name: "big" }, data: { k: value } });
+  assertEquals(readSecret(body)?.data.k?.length, value.length);
+  assertEquals(readSecretList(`{"items":[${body}]}`)?.items.length, 1);
+});

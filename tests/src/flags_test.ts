@@ -134,6 +134,12 @@ Deno.test("parseProviderArgs() rejects bad arguments", async (t) => {
       'Invalid boolean value "yes" for --insecure-skip-tls-verify',
     ],
     [["--insecure-skip-tls-verify="], 'Invalid boolean value "" for --insecure-skip-tls-verify'],
+    // Names every object has are no booleans either.
+    [["--insecure-skip-tls-verify=toString"], 'Invalid boolean value "toString"'],
+    [["--insecure-skip-tls-verify=valueOf"], 'Invalid boolean value "valueOf"'],
+    [["--require-secret-annotation=constructor"], 'Invalid boolean value "constructor"'],
+    [["-require-secret-annotation=hasOwnProperty"], 'Invalid boolean value "hasOwnProperty"'],
+    [["--insecure-skip-tls-verify=__proto__"], 'Invalid boolean value "__proto__"'],
   ];
   for (const [args, message] of rows) {
     await t.step(`parseProviderArgs() rejects ${args.join(" ")}`, () => {

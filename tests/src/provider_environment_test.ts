@@ -45,13 +45,25 @@ Deno.test("provider ignores Deno's TLS trust variables in kubelet's environment"
   }
 });
 
-Deno.test("provider refuses to run when TLS session keys would be logged", async () => {
-  const result = await scenario({
-    env: { SSLKEYLOGFILE: "/tmp/ccp-keys-never-written.log" },
-    before: stale,
+Deno.test("provider never reaches the API server when TLS session keys would be logged", async (t) => {
+  const env = { SSLKEYLOGFILE: "/tmp/ccp-keys-never-written.log" };
+  await t.step("provider with a pull that needs the API server fails closed", async () => {
+    const result = await scenario({ env, before: stale });
+    assertEquals([result.code, result.stdout, result.requests, result.written], [
+      1,
+      "",
+      0,
+      undefined,
+    ]);
+    assert.match(
+      result.stderr,
+      /^Failed to run credential provider: unable to get secrets: Refusing to reach the API server with SSLKEYLOGFILE set: /,
+    );
   });
-  assertEquals([result.code, result.stdout, result.requests], [1, "", 0]);
-  assert.match(result.stderr, /^Refusing to run with SSLKEYLOGFILE set: /);
+  await t.step("provider with a pull that needs no API server answers", async () => {
+    const result = await scenario({ env, files: { "etc/containers/registries.conf": "" } });
+    assertEquals([result.code, result.stdout, result.requests], [0, RESPONSE, 0]);
+  });
 });
 
 Deno.test("provider checks its flags before any pull", async (t) => {
@@ -70,12 +82,13 @@ Deno.test("provider checks its flags before any pull", async (t) => {
   ];
   for (const [name, args, code, stderr] of rows) {
     await t.step(`provider with ${name}`, async () => {
-      const result = await scenario({ args });
+      const result = await scenario({ args, before: stale });
       assertEquals(result.code, code, result.stderr);
       if (stderr === undefined) {
         assertEquals([result.stdout, result.written], [RESPONSE, W03]);
       } else {
-        assertEquals([result.stdout, result.requests], ["", 0]);
+        // Refused before the run, the pull's older file is removed all the same.
+        assertEquals([result.stdout, result.requests, result.written], ["", 0, undefined]);
         assert.match(result.stderr, stderr);
       }
     });

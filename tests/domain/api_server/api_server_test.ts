@@ -26,6 +26,12 @@ Deno.test("apiServerUrl() allows https, and http only on loopback", async (t) =>
     ],
     ["ftp://bob:hunter2@api.example.com", /^Invalid API server URL "ftp:\/\/REDACTED@api/],
     ["https://bob:hunter2@[bad", /^Invalid API server URL "https:\/\/REDACTED@\[bad"$/],
+    // Nor a query, which may carry a token.
+    [
+      "http://10.0.0.1:6443/?access_token=hunter2",
+      /^Refusing plain HTTP API server "http:\/\/10\.0\.0\.1:6443\/\?…"/,
+    ],
+    ["https://[bad?access_token=hunter2", /^Invalid API server URL "https:\/\/\[bad\?…"$/],
     ["ftp://api.example.com", /expected https/],
     ["api.example.com:6443", /expected https/],
     ["not a url", /Invalid API server URL/],

@@ -40,6 +40,20 @@ Deno.test("withoutSecret() redacts a token and its long parts wherever they are 
       () => assertEquals(withoutSecret(text, token), expected),
     );
   }
+  // 16 characters in a row of a token (its signature, cut short or glued to other text).
+  const signature = "QmVhcmVyIHRva2VuIHNpZ25hdHVyZSwgbG9uZyBhcyBhbiBSUzI1NiBzaWduYXR1cmUgaXM";
+  const long = `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.${signature}`;
+  const echoes: readonly [string, string, string][] = [
+    ["cut short", `bad ${signature.slice(0, 40)}... token`, "bad REDACTED... token"],
+    ["glued to other text", `tokenis${signature.slice(10, 34)}x!`, "REDACTED!"],
+    ["of 15 characters only", `got ${signature.slice(0, 15)}`, `got ${signature.slice(0, 15)}`],
+  ];
+  for (const [name, text, expected] of echoes) {
+    await t.step(
+      `withoutSecret() with an echo ${name}`,
+      () => assertEquals(withoutSecret(text, long), expected),
+    );
+  }
   await t.step(
     "withoutSecret() with an empty secret",
     () => assertEquals(withoutSecret("text", ""), "text"),
