@@ -8,6 +8,8 @@
  */
 
 import type { Found } from "../domain/diagnosis/node_facts.ts";
+import { isBearerToken } from "../domain/kubelet/service_account_token.ts";
+import { cutText, withoutSecret } from "../domain/text/log_text.ts";
 import { readBounded } from "./http_get.ts";
 import type { ApiConnection } from "./kube_api.ts";
 
@@ -82,6 +84,9 @@ export async function mayListSecrets(
       resourceAttributes: { namespace: request_.namespace, verb: "list", resource: "secrets" },
     },
   });
+  if (!isBearerToken(request_.token)) {
+    return { problem: "the token is not a bearer token (RFC 6750), so it was not sent" };
+  }
   try {
     const answer = await request(
       connection,
@@ -112,6 +117,8 @@ export async function mayListSecrets(
       },
     };
   } catch (error) {
-    return { problem: `cannot ask the API server: ${(error as Error).message}` };
+    // Whatever the transport quotes, never the token.
+    const message = withoutSecret((error as Error).message, request_.token);
+    return { problem: `cannot ask the API server: ${cutText(message)}` };
   }
 }

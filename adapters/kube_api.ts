@@ -15,6 +15,7 @@
  */
 
 import { errorChain } from "../domain/errors/error_chain.ts";
+import { isBearerToken } from "../domain/kubelet/service_account_token.ts";
 import { cutText, withoutSecret } from "../domain/text/log_text.ts";
 import { PULL_SECRET_TYPES } from "../domain/credentials/pull_secret.ts";
 import type { PullSecret, SecretListing, SecretLookup, SecretSource } from "../domain/ports.ts";
@@ -151,13 +152,10 @@ function refusesHttp2(error: unknown): boolean {
   return false;
 }
 
-/** RFC 6750 `b64token`, the syntax of a bearer token. */
-const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-
 /** What every request sends, and what every answer's failure says. */
 function requestShape(connection: ApiConnection, options: SecretSourceOptions, token: string) {
   // Anything else is no bearer token, and fetch would refuse the header quoting it whole.
-  if (!BEARER_TOKEN.test(token)) {
+  if (!isBearerToken(token)) {
     throw new Error(
       "Cannot send the service account token: it is not a bearer token " +
         "(RFC 6750: letters, digits, '-._~+/', then '=' padding)",

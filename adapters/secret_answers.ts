@@ -10,6 +10,7 @@
  */
 
 import { goDecodeUtf8 } from "../domain/text/go_text.ts";
+import { cutText } from "../domain/text/log_text.ts";
 import type { PullSecret } from "../domain/ports.ts";
 
 /** One page of a list: its secrets (type defaulted by the caller) and the continue token. */
@@ -121,5 +122,6 @@ export function pullSecret(secret: RawSecret, type: string): PullSecret {
 export function statusMessage(body: string): string | undefined {
   const json = readJson(body);
   const message = isObject(json) ? json.message : undefined;
-  return typeof message === "string" && message !== "" ? message : undefined;
+  // A Status message names a user and a verb; a longer one is cut where logs would cut it.
+  return typeof message === "string" && message !== "" ? cutText(message, 4096) : undefined;
 }

@@ -27,6 +27,12 @@ export const stdout: TextSink = sink(Deno.stdout);
 export const stderr: TextSink = sink(Deno.stderr);
 
 /**
+ * The largest request read: kubelet's is a token and the service account's
+ * annotations, which the API server caps at 256 KiB together.
+ */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/**
  * Reads all of stdin as text.
  *
  * @example
@@ -34,17 +40,23 @@ export const stderr: TextSink = sink(Deno.stderr);
  * import { readStdin } from "./stdio.ts";
  * const request = await readStdin();
  * ```
+ * @throws {RangeError} past {@linkcode MAX_REQUEST_BYTES}
  */
 export async function readStdin(): Promise<string> {
   // A plain read loop: wrapping the stream in a Response costs several
   // milliseconds of start-up on every pull.
   const chunks: Uint8Array[] = [];
   const buffer = new Uint8Array(64 * 1024);
+  let size = 0;
   for (
     let read = await Deno.stdin.read(buffer);
     read !== null;
     read = await Deno.stdin.read(buffer)
   ) {
+    size += read;
+    if (size > MAX_REQUEST_BYTES) {
+      throw new RangeError(`Cannot read the request: it is larger than ${MAX_REQUEST_BYTES} bytes`);
+    }
     chunks.push(buffer.slice(0, read));
   }
   return new TextDecoder().decode(concatBytes(chunks));

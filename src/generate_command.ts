@@ -94,7 +94,9 @@ export async function runGenerateCommand(args: readonly string[], io: GenerateIo
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const allowed = KIND_FLAGS[kind ?? ""];
+  const allowed = kind !== undefined && Object.hasOwn(KIND_FLAGS, kind)
+    ? KIND_FLAGS[kind]
+    : undefined;
   const extra = allowed === undefined
     ? undefined
     : Object.keys(values).find((flag) => !allowed.includes(flag as keyof typeof OPTIONS));

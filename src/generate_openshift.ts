@@ -48,7 +48,9 @@ function providerItem(provider: Manifest): string {
 export function openShiftMachineConfig(values: ParsedValues, io: GenerateIo): Artifacts {
   const minor = openShiftMinor(values["openshift-version"], [21, 22]);
   const platformName = (values.platform ?? "").toLowerCase();
-  const platform = CLOUD_PLATFORMS[platformName];
+  const platform = Object.hasOwn(CLOUD_PLATFORMS, platformName)
+    ? CLOUD_PLATFORMS[platformName]
+    : undefined;
   if (platform === undefined) {
     if ((FLAGLESS_PLATFORMS as readonly string[]).includes(platformName)) {
       throw new Error(
@@ -113,9 +115,16 @@ export function openShiftConfig(values: ParsedValues, args: readonly string[]): 
   const patterns = values["match-image"] ?? [];
   const problem = openShiftMatchImagesProblem(patterns);
   if (problem) throw new UsageError(`--match-image: ${problem}`);
-  const platforms = values.platform === undefined
+  const platformName = values.platform?.toLowerCase();
+  const known = [...Object.keys(CLOUD_PLATFORMS), ...FLAGLESS_PLATFORMS];
+  if (platformName !== undefined && !known.includes(platformName)) {
+    throw new UsageError(
+      `--platform must be one of ${known.join(", ")}, got ${JSON.stringify(values.platform)}`,
+    );
+  }
+  const platforms = platformName === undefined
     ? Object.entries(CLOUD_PLATFORMS)
-    : Object.entries(CLOUD_PLATFORMS).filter(([name]) => name === values.platform?.toLowerCase());
+    : Object.entries(CLOUD_PLATFORMS).filter(([name]) => name === platformName);
   const warnings = patterns.flatMap((pattern) =>
     platforms.flatMap(([name, platform]) =>
       platform.matchImages.filter((own) =>

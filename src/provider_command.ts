@@ -169,8 +169,11 @@ const BACKSTOP_MS = 500;
 /** The longest wait for pending log records before exiting. */
 const FLUSH_MS = 1000;
 
-/** How long a refused run waits for kubelet's request, to name the file to remove. */
-const WITHDRAW_MS = 5000;
+/**
+ * How long a refused run waits for kubelet's request, to name the file to
+ * remove: kubelet writes it at once; a person's pipe should not wait long.
+ */
+const WITHDRAW_MS = 1000;
 
 /**
  * After a refusal before the run (a flag the provider refuses, exit 2):

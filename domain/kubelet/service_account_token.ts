@@ -137,3 +137,22 @@ export function tokenValidity(token: string): TokenValidity {
     ...(typeof exp === "number" && Math.abs(exp) <= 8.64e12 ? { expiresAt: exp } : {}),
   };
 }
+
+/** RFC 6750 `b64token`, the syntax of a bearer token. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * Whether `token` may be sent as `Authorization: Bearer <token>`: anything
+ * else (a control character, a space) is no bearer token, and an HTTP client
+ * refusing the header would quote it whole in its error.
+ *
+ * @example
+ * ```ts
+ * import { isBearerToken } from "./service_account_token.ts";
+ * isBearerToken("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"); // true
+ * isBearerToken("eyJ.e30.c2ln\n"); // false
+ * ```
+ */
+export function isBearerToken(token: string): boolean {
+  return BEARER_TOKEN.test(token);
+}

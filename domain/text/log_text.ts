@@ -64,7 +64,9 @@ export function cutText(value: string, max: number = MAX_LOGGED_VALUE): string {
  */
 export function withoutSecret(text: string, secret: string): string {
   if (secret === "") return text;
-  let result = text.replaceAll(secret, "REDACTED");
+  // Messages are cut to a few hundred characters for logs anyway; a longer text is cut
+  // first, so that redacting costs little and no pattern meets a run of megabytes.
+  let result = cutText(text, MAX_REDACTED_TEXT).replaceAll(secret, "REDACTED");
   for (const part of secret.split(".")) {
     if (part.length >= 8) result = result.replaceAll(part, "REDACTED");
   }
@@ -84,6 +86,9 @@ export function withoutSecret(text: string, secret: string): string {
 
 /** Characters in a row that, shared with a secret, make a piece of text an echo of it. */
 const ECHO_WINDOW = 16;
+
+/** The longest text {@linkcode withoutSecret} reads; the rest is cut, saying how much. */
+export const MAX_REDACTED_TEXT = 64 * 1024;
 
 /** What a registry key looks like: `[scheme://][userinfo@]host[:port][/path]`. */
 const KEY_SHAPE =

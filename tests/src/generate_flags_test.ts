@@ -55,6 +55,41 @@ Deno.test("generate refuses a flag its kind would ignore", async (t) => {
       2,
       "--platform does not apply to generate kubelet-config",
     ],
+    // Names every object has are no kinds or platforms.
+    [
+      "a kind named toString",
+      ["toString", "--match-image", "a.io"],
+      2,
+      'A kind is required: kubelet-config, rbac, machineconfig or openshift-config, got "toString"',
+    ],
+    [
+      "a platform named constructor",
+      [
+        "machineconfig",
+        "--openshift-version",
+        "4.21",
+        "--platform",
+        "constructor",
+        "--match-image",
+        "a.io",
+      ],
+      2,
+      '--platform must be one of aws, azure, gcp, got "constructor"',
+    ],
+    [
+      "an OpenShift platform misspelt",
+      [
+        "openshift-config",
+        "--openshift-version",
+        "4.23",
+        "--platform",
+        "azur",
+        "--match-image",
+        "a.io",
+      ],
+      2,
+      '--platform must be one of aws, azure, gcp, baremetal, vsphere, openstack, nutanix, ovirt, none, external, powervs, kubevirt, libvirt, got "azur"',
+    ],
     [
       "--match-image for rbac",
       ["rbac", "--match-image", "a.io"],

@@ -1,5 +1,6 @@
 import { assertEquals, assertThrows } from "../../support/assert.ts";
 import {
+  isBearerToken,
   isNamespaceName,
   namespaceFromToken,
   TokenError,
@@ -134,6 +135,24 @@ Deno.test("tokenValidity() reads the audience and expiry for a refused token's m
     await t.step(
       `tokenValidity() with ${name}`,
       () => assertEquals(tokenValidity(value), expected),
+    );
+  }
+});
+
+Deno.test("isBearerToken() accepts RFC 6750 tokens only", async (t) => {
+  const rows: readonly [string, string, boolean][] = [
+    ["a JWT", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-_9", true],
+    ["padding at the end", "abc.def==", true],
+    ["a line break", "abc.def\n", false],
+    ["a space", "abc def", false],
+    ["a NUL", "abc\u0000", false],
+    ["padding inside", "ab=c", false],
+    ["nothing", "", false],
+  ];
+  for (const [name, token, expected] of rows) {
+    await t.step(
+      `isBearerToken() with ${name}`,
+      () => assertEquals(isBearerToken(token), expected),
     );
   }
 });

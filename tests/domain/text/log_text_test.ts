@@ -1,9 +1,11 @@
+import assert from "node:assert/strict";
 import { assertEquals } from "../../support/assert.ts";
 import {
   cutText,
   loggedKey,
   logRecord,
   MAX_LOG_RECORD,
+  MAX_REDACTED_TEXT,
   redactRegistryKey,
   withoutSecret,
 } from "../../../domain/text/log_text.ts";
@@ -86,4 +88,12 @@ Deno.test("logRecord() escapes control characters and cuts long records", async 
     const record = logRecord("y".repeat(MAX_LOG_RECORD + 10));
     assertEquals(record, `${"y".repeat(MAX_LOG_RECORD)}… (10 more characters)`);
   });
+});
+
+Deno.test("withoutSecret() reads no more than it may log, however long the text", () => {
+  const token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.QmVhcmVyIHRva2VuIHNpZ25hdHVyZQ";
+  // One run of token characters of megabytes once overflowed the pattern's stack.
+  const redacted = withoutSecret("A".repeat(6_000_000), token);
+  assert.ok(redacted.length < MAX_REDACTED_TEXT + 64, `${redacted.length} characters`);
+  assert.ok(redacted.endsWith(`(${6_000_000 - MAX_REDACTED_TEXT} more characters)`));
 });
