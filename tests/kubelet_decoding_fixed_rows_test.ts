@@ -69,7 +69,7 @@ async function authMessages(t: Deno.TestContext, decode: KubeletDecode): Promise
           data: { ".dockerconfigjson": documents[index]! },
         });
         const ourMessage = "problem" in found
-          ? found.problem.replace(/^.*: auths\."m"\.auth: /, "")
+          ? found.problem.replace(/^.*: auths\[entry 1\]\.auth: /, "")
           : "accepted";
         assertEquals(ourMessage, "error" in answer ? answer.error : "accepted");
       },

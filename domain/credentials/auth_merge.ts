@@ -109,7 +109,7 @@ export function mergeAuths(input: MergeInput, logger: Logger): MergeResult {
     if ("problem" in credential) {
       logger.log(
         "debug",
-        `Skipping global auth entry ${goQuote(loggedKey(entry.key))}: ${credential.problem}`,
+        `Skipping global auth entry ${unmatchedKey(entry.key)}: ${credential.problem}`,
       );
     } else {
       entries.set(entry.key, credential);
@@ -134,12 +134,14 @@ export function mergeAuths(input: MergeInput, logger: Logger): MergeResult {
     let announced = false;
     for (const entry of found) {
       checkpoint();
-      const raw = goQuote(loggedKey(entry.key));
       const key = normalizeRegistryKey(entry.key);
       const matches = key === undefined ? [] : input.targets.flatMap((target) => {
         const written = matchRegistryKey(key, target.repository);
         return written === undefined ? [] : [{ target, written }];
       });
+      // A key that names one of the image's registries names a host of registries.conf; any
+      // other is shown by its length only: a damaged one may hold a password glued to a host.
+      const raw = matches.length > 0 ? goQuote(loggedKey(entry.key)) : unmatchedKey(entry.key);
       const fresh = matches.filter(({ written }) => !providedBy.has(written));
       // Upstream's lines, for what is used; the rest at debug so that a pull logs a bounded amount.
       const level = fresh.length > 0 ? "info" : "debug";
@@ -215,4 +217,13 @@ export function mergeAuths(input: MergeInput, logger: Logger): MergeResult {
     }
   }
   return { entries, credHelpers, fromNamespace: providedBy.size };
+}
+
+/**
+ * A key that names none of the image's registries, as logs show it: its
+ * length only, since it is neither a host the provider was configured with
+ * nor certain to be a name at all.
+ */
+function unmatchedKey(key: string): string {
+  return `<key of ${key.length} characters>`;
 }

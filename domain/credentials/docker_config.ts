@@ -19,7 +19,6 @@
 import { decodeAuthField } from "./docker_auth_field.ts";
 import { goJsonField } from "../text/go_json_fields.ts";
 import { type JsonValueNode, parseJsonDocument } from "../text/json_document.ts";
-import { loggedKey } from "../text/log_text.ts";
 
 /** One `auths` entry as kubelet decodes it. */
 export interface DockerConfigEntry {
@@ -78,8 +77,12 @@ function stringField(node: JsonValueNode, path: string, previous: string | undef
 const ENTRY_FIELDS = ["username", "password", "email", "auth", "identitytoken"] as const;
 type EntryField = typeof ENTRY_FIELDS[number];
 
-function quotedKey(key: string): string {
-  return JSON.stringify(loggedKey(key));
+/**
+ * An entry as an error names it: by its place, not its key, which a damaged
+ * document may have glued a password into while it still looks like a name.
+ */
+function entryPath(path: string, index: number): string {
+  return `${path}[entry ${index + 1}]`;
 }
 
 /** `DockerConfigEntry.UnmarshalJSON`: decoded into a fresh value each time. */
@@ -122,8 +125,8 @@ function decodeEntries(node: JsonValueNode, path: string, into: Map<string, Dock
     return;
   }
   if (node.type !== "object") throw typeError(path, node, "a map of docker config entries");
-  for (const [key, value] of members(node)) {
-    into.set(key, decodeEntry(key, value, `${path}.${quotedKey(key)}`));
+  for (const [index, [key, value]] of members(node).entries()) {
+    into.set(key, decodeEntry(key, value, entryPath(path, index)));
   }
 }
 
@@ -133,8 +136,8 @@ function decodeStringMap(node: JsonValueNode, path: string, into: Map<string, st
     return;
   }
   if (node.type !== "object") throw typeError(path, node, "a map of strings");
-  for (const [key, value] of members(node)) {
-    into.set(key, stringField(value, `${path}.${quotedKey(key)}`, undefined) ?? "");
+  for (const [index, [key, value]] of members(node).entries()) {
+    into.set(key, stringField(value, entryPath(path, index), undefined) ?? "");
   }
 }
 

@@ -57,31 +57,31 @@ const ROWS: readonly [string, string, string, Record<string, string[]> | string]
     "a space inside auth",
     "encoding/base64: illegal data",
     '{"auths":{"m":{"auth":"dXNl cjpwdw=="}}}',
-    'error: auths."m".auth: illegal base64 data at input byte 4',
+    "error: auths[entry 1].auth: illegal base64 data at input byte 4",
   ],
   [
     "padding where none may be",
     "RawStdEncoding refuses '='",
     '{"auths":{"m":{"auth":"dXN=lcjpwdw"}}}',
-    'error: auths."m".auth: illegal base64 data at input byte 3',
+    "error: auths[entry 1].auth: illegal base64 data at input byte 3",
   ],
   [
     "one character too many",
     "a 4n+1 length is never base64",
     '{"auths":{"m":{"auth":"dXNlc"}}}',
-    'error: auths."m".auth: illegal base64 data at input byte 4',
+    "error: auths[entry 1].auth: illegal base64 data at input byte 4",
   ],
   [
     "not base64 at all",
     "encoding/base64",
     '{"auths":{"m":{"auth":"!!"}}}',
-    'error: auths."m".auth: illegal base64 data at input byte 0',
+    "error: auths[entry 1].auth: illegal base64 data at input byte 0",
   ],
   [
     "auth without a colon",
     'config.go: SplitN(…, ":", 2)',
     '{"auths":{"m":{"auth":"dXNlcg=="}}}',
-    'error: auths."m".auth: unable to parse auth field, must be formatted as base64(username:password)',
+    "error: auths[entry 1].auth: unable to parse auth field, must be formatted as base64(username:password)",
   ],
   ["a password with colons", "SplitN keeps the rest", '{"auths":{"m":{"auth":"dTpwOnc6eA=="}}}', {
     m: ["u", "p:w:x"],
@@ -161,19 +161,19 @@ const ROWS: readonly [string, string, string, Record<string, string[]> | string]
     "a number where a string goes",
     "UnmarshalTypeError",
     '{"auths":{"m":{"username":5}}}',
-    'error: auths."m".username: cannot unmarshal number into a string',
+    "error: auths[entry 1].username: cannot unmarshal number into a string",
   ],
   [
     "headers that are not strings",
     "HttpHeaders map[string]string",
     '{"HttpHeaders":{"x":5},"auths":{}}',
-    'error: HttpHeaders."x": cannot unmarshal number into a string',
+    "error: HttpHeaders[entry 1]: cannot unmarshal number into a string",
   ],
   [
     "an entry that is a string",
     "json.Unmarshal into the entry struct",
     '{"auths":{"m":"x"}}',
-    'error: auths."m": cannot unmarshal string into a docker config entry',
+    "error: auths[entry 1]: cannot unmarshal string into a docker config entry",
   ],
   [
     "a document that is a list",
@@ -253,7 +253,10 @@ Deno.test("parseDockerConfig() leaves out malformed credHelpers, which kubelet d
   );
   assertEquals(config.entries.length, 1);
   assertEquals([...config.credHelpers], []);
-  assertEquals(config.credHelpersProblem, 'credHelpers."b": cannot unmarshal number into a string');
+  assertEquals(
+    config.credHelpersProblem,
+    "credHelpers[entry 2]: cannot unmarshal number into a string",
+  );
 });
 
 Deno.test("parseDockerConfig() reads containers/image's credHelpers only when asked", () => {

@@ -175,42 +175,42 @@ const REFUSED: readonly [string, string, string][] = [
   [
     "a space inside auth (base64 of user:hunter2)",
     '{"auths":{"quay.io":{"auth":"dXNlcjpo dW50ZXIy"}}}',
-    'auths."quay.io".auth: illegal base64 data at input byte 8',
+    "auths[entry 1].auth: illegal base64 data at input byte 8",
   ],
   [
     "padding inside unpadded auth",
     '{"auths":{"quay.io":{"auth":"dXNlcjpo=dW50ZXIy"}}}',
-    'auths."quay.io".auth: illegal base64 data at input byte 8',
+    "auths[entry 1].auth: illegal base64 data at input byte 8",
   ],
   [
     "a character base64 does not have",
     '{"auths":{"quay.io":{"auth":"dXNlcjpodW50ZXIy!"}}}',
-    'auths."quay.io".auth: illegal base64 data at input byte 16',
+    "auths[entry 1].auth: illegal base64 data at input byte 16",
   ],
   [
     "auth without a colon (base64 of hunter2)",
     '{"auths":{"quay.io":{"auth":"aHVudGVyMg=="}}}',
-    'auths."quay.io".auth: unable to parse auth field, must be formatted as base64(username:password)',
+    "auths[entry 1].auth: unable to parse auth field, must be formatted as base64(username:password)",
   ],
   [
     "a bad entry after a good one",
     '{"auths":{"a.io":{"auth":"dXNlcjpodW50ZXIy"},"quay.io":{"auth":"!hunter2"}}}',
-    'auths."quay.io".auth: illegal base64 data at input byte 0',
+    "auths[entry 2].auth: illegal base64 data at input byte 0",
   ],
   [
     "a password that is a list",
     '{"auths":{"quay.io":{"password":["hunter2"]}}}',
-    'auths."quay.io".password: cannot unmarshal array into a string',
+    "auths[entry 1].password: cannot unmarshal array into a string",
   ],
   [
     "a username that is a number",
     '{"auths":{"quay.io":{"username":2,"password":"hunter2"}}}',
-    'auths."quay.io".username: cannot unmarshal number into a string',
+    "auths[entry 1].username: cannot unmarshal number into a string",
   ],
   [
     "an entry that is a string",
     '{"auths":{"quay.io":"hunter2"}}',
-    'auths."quay.io": cannot unmarshal string into a docker config entry',
+    "auths[entry 1]: cannot unmarshal string into a docker config entry",
   ],
   [
     "auths that is a list",
@@ -220,7 +220,7 @@ const REFUSED: readonly [string, string, string][] = [
   [
     "a header that is not a string",
     '{"auths":{"quay.io":{"password":"hunter2"}},"HttpHeaders":{"X-Token":{"v":"hunter2"}}}',
-    'HttpHeaders."X-Token": cannot unmarshal object into a string',
+    "HttpHeaders[entry 1]: cannot unmarshal object into a string",
   ],
   [
     "a document that is a string",
@@ -228,9 +228,10 @@ const REFUSED: readonly [string, string, string][] = [
     "document: cannot unmarshal string into a docker config",
   ],
   [
-    "credentials in the registry key are redacted",
+    // Entries are named by place: a key may hold credentials, even glued to a host.
+    "credentials in the registry key are not quoted",
     '{"auths":{"https://bob:hunter2@quay.io":{"auth":"!"}}}',
-    'auths."https://REDACTED@quay.io".auth: illegal base64 data at input byte 0',
+    "auths[entry 1].auth: illegal base64 data at input byte 0",
   ],
 ];
 
@@ -253,7 +254,7 @@ Deno.test("secretEntries() skips a document kubelet refuses, naming no secret by
 
 Deno.test("secretEntries() skips a refused legacy document too", () => {
   assertEquals(read(DOCKERCFG, { ".dockercfg": '{"quay.io":{"auth":"hunter2!"}}' }), {
-    problem: unparsable('document."quay.io".auth: illegal base64 data at input byte 7'),
+    problem: unparsable("document[entry 1].auth: illegal base64 data at input byte 7"),
   });
   assertEquals(read(DOCKERCFG, { ".dockercfg": "[]" }), {
     problem: unparsable("document: cannot unmarshal array into a map of docker config entries"),
