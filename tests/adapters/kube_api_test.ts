@@ -183,3 +183,27 @@ Deno.test("listPullSecrets() gives up when the deadline passes", () =>
       /^Cannot reach the API server "https:\/\/127\.0\.0\.1:\d+": the run's deadline passed$/,
     );
   }));
+
+Deno.test("listPullSecrets() sends the three type-filtered lists before any answer", () => {
+  // Each answer is held 1 s after its request arrives: lists sent one after another (each
+  // waiting for the answer before) would arrive at least that far apart.
+  const arrivals: number[] = [];
+  return withStandIn({
+    delayMs: 1000,
+    secrets: [dockerSecret("a")],
+    override: () => {
+      arrivals.push(performance.now());
+      return undefined;
+    },
+  }, async (url, requests) => {
+    const listing = await source(url).listPullSecrets("default", TOKEN);
+    assertEquals(listing.kind === "listed" && listing.secrets.map((s) => s.name), ["a"]);
+    assertEquals(requests.map((r) => r.fieldSelector).sort(), [
+      "type=kubernetes.io/dockercfg",
+      "type=kubernetes.io/dockerconfigjson",
+      "type=kubernetes.io/podmanconfigjson",
+    ]);
+    const spread = Math.max(...arrivals) - Math.min(...arrivals);
+    assert.ok(spread < 1000, `the lists arrived ${spread.toFixed(0)} ms apart`);
+  });
+});

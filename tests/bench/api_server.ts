@@ -22,6 +22,12 @@
  * benchmark on an nghttp2 assertion (`find_stream_on_goaway_func`) within a
  * few hundred pulls.
  *
+ * Round trips in latency count a request as following an answer when it was
+ * received (the read that brought it ended) at least 1 ms after that answer
+ * was written: requests sent together leave Deno's client up to half a
+ * millisecond apart, and Go's HTTP/2 server starts handlers some time after
+ * reading their frames.
+ *
  * Answers are not compressed (kube-apiserver gzips answers over 128 KiB for
  * clients that accept it; the synthetic Secrets here would compress far
  * better than real ones).

@@ -21,8 +21,10 @@
 //
 //	take   what was served since the last take, as JSON: requests, answer
 //	       bytes, round trips in latency (the longest chain of requests each
-//	       received after the previous one was answered), connections
-//	       accepted, protocols, statuses other than 200
+//	       received at least a round trip, 1 ms, after the previous one was
+//	       answered; a request counts as received when the last read before
+//	       its handler started ended), connections accepted, protocols,
+//	       statuses other than 200
 //
 // It prints "ready <port>" once listening, and exits when stdin closes.
 package main
@@ -167,13 +169,17 @@ func fail(message string) {
 
 func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	record := &served{start: time.Now(), protocol: fmt.Sprintf("%d.%d", r.ProtoMajor, r.ProtoMinor)}
+	conn, _ := r.Context().Value(heldKey{}).(*heldConn)
+	if conn != nil {
+		record.start = conn.arrivedBy(record.start)
+	}
 	a := s.answer(r)
 	s.mu.Lock()
 	record.status, record.bytes = a.status, len(a.body)
 	s.served = append(s.served, record)
 	s.mu.Unlock()
 	// Over HTTP/1.1 this goroutine writes the answer to the connection itself.
-	held, _ := r.Context().Value(heldKey{}).(*heldConn)
+	held := conn
 	if r.ProtoMajor != 1 {
 		held = nil
 	}
