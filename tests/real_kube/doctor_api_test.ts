@@ -8,6 +8,7 @@
 
 import assert from "node:assert/strict";
 import { assertEquals } from "../support/assert.ts";
+import { nodePathFlags } from "../support/doctor_node.ts";
 import type { KubeFixture } from "../support/kube_fixture.ts";
 import {
   AUDIENCE,
@@ -41,16 +42,7 @@ async function doctor(kube: KubeFixture, token: string, caPem = kube.caPem): Pro
     const result = await runCli([
       "doctor",
       "--json",
-      `--proc-root=${root}/proc`,
-      `--kubelet-bin=${root}/bin/kubelet`,
-      `--crio-bin=${root}/bin/crio`,
-      `--crio-config=${root}/etc/crio/crio.conf`,
-      `--crio-config-dir=${root}/etc/crio/crio.conf.d`,
-      `--registries-conf=${root}/etc/containers/registries.conf`,
-      `--registries-conf-dir=${root}/etc/containers/registries.conf.d`,
-      `--auth-dir=${root}/etc/crio/auth`,
-      `--global-auth-file=${root}/var/lib/kubelet/config.json`,
-      `--kubernetes-config-dir=${root}/etc/kubernetes`,
+      ...nodePathFlags(root),
       `--api-server=${kube.server}`,
       `--ca-file=${root}/etc/kubernetes/ca.pem`,
       `--token-file=${root}/token`,

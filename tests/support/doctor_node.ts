@@ -65,6 +65,22 @@ export interface DoctorRun extends CliResult {
 }
 
 /** Writes the node of `layout` into a temporary folder and runs `doctor --json` on it. */
+/** The flags that point doctor at a node laid out under `root` (as `doctor()` lays it out). */
+export function nodePathFlags(root: string): string[] {
+  return [
+    `--proc-root=${root}/proc`,
+    `--kubelet-bin=${root}/bin/kubelet`,
+    `--crio-bin=${root}/bin/crio`,
+    `--crio-config=${root}/etc/crio/crio.conf`,
+    `--crio-config-dir=${root}/etc/crio/crio.conf.d`,
+    `--registries-conf=${root}/etc/containers/registries.conf`,
+    `--registries-conf-dir=${root}/etc/containers/registries.conf.d`,
+    `--auth-dir=${root}/etc/crio/auth`,
+    `--global-auth-file=${root}/var/lib/kubelet/config.json`,
+    `--kubernetes-config-dir=${root}/etc/kubernetes`,
+  ];
+}
+
 export async function doctor(layout: Layout): Promise<DoctorRun> {
   return await withTempDir(async (root) => {
     await writeTree(root, {
@@ -109,16 +125,7 @@ export async function doctor(layout: Layout): Promise<DoctorRun> {
       const result = await runCli([
         "doctor",
         "--json",
-        `--proc-root=${root}/proc`,
-        `--kubelet-bin=${root}/bin/kubelet`,
-        `--crio-bin=${root}/bin/crio`,
-        `--crio-config=${root}/etc/crio/crio.conf`,
-        `--crio-config-dir=${root}/etc/crio/crio.conf.d`,
-        `--registries-conf=${root}/etc/containers/registries.conf`,
-        `--registries-conf-dir=${root}/etc/containers/registries.conf.d`,
-        `--auth-dir=${root}/etc/crio/auth`,
-        `--global-auth-file=${root}/var/lib/kubelet/config.json`,
-        `--kubernetes-config-dir=${root}/etc/kubernetes`,
+        ...nodePathFlags(root),
         `--api-server=${api.url}`,
         `--ca-file=${CA}`,
         `--token-file=${root}/token`,
