@@ -75,6 +75,8 @@ function stringField(node: JsonValueNode, path: string, previous: string | undef
 }
 
 const ENTRY_FIELDS = ["username", "password", "email", "auth", "identitytoken"] as const;
+const UTF8 = new TextEncoder();
+const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
 type EntryField = typeof ENTRY_FIELDS[number];
 
 /**
@@ -100,15 +102,19 @@ function decodeEntry(key: string, node: JsonValueNode, path: string): DockerConf
   } else if (node.type !== "null") {
     throw typeError(path, node, "a docker config entry");
   }
-  const encoder = new TextEncoder();
-  let username: Uint8Array = encoder.encode(fields.username ?? "");
-  let password: Uint8Array = encoder.encode(fields.password ?? "");
+  // A non-empty `auth` replaces the username and password fields, as in kubelet's UnmarshalJSON;
+  // they are encoded only when kept (each encoding crosses into the runtime).
+  let username = EMPTY_BYTES;
+  let password = EMPTY_BYTES;
   if (fields.auth) {
     try {
       ({ username, password } = decodeAuthField(fields.auth));
     } catch (error) {
       throw new SyntaxError(`${path}.auth: ${(error as Error).message}`, { cause: error });
     }
+  } else {
+    if (fields.username) username = UTF8.encode(fields.username);
+    if (fields.password) password = UTF8.encode(fields.password);
   }
   return {
     key,
