@@ -10,6 +10,7 @@
 import { matchRegistryKey, normalizeRegistryKey } from "../credentials/registry_key.ts";
 import { loadRegistriesConf } from "../registries/registries_conf.ts";
 import { isNamespacedAuthFile } from "../credentials/auth_file_path.ts";
+import { goQuote } from "../text/go_quote.ts";
 import { atLeast, type Check, fail, pass, versionOf, warn } from "./check.ts";
 import { kubeletMinor } from "./kubelet_checks.ts";
 import type { NodeFacts } from "./node_facts.ts";
@@ -286,14 +287,21 @@ export function cachedImageChecks(
       );
     }
   }
-  const keyring = facts.imagePull.nodeKeyringKeys.filter((key) =>
-    (matchImages ?? []).some((p) => covers(p, key) || covers(key, p))
+  // The keys themselves are not shown: a damaged one may hold a password glued to a host. The
+  // patterns they fall under come from the kubelet config, which holds no credential.
+  const patterns = (matchImages ?? []).filter((p) =>
+    facts.imagePull.nodeKeyringKeys.some((key) => covers(p, key) || covers(key, p))
   );
-  if (keyring.length > 0) {
+  if (patterns.length > 0) {
+    const entries = facts.imagePull.nodeKeyringKeys.filter((key) =>
+      patterns.some((p) =>
+        covers(p, key) || covers(key, p)
+      )
+    ).length;
     problems.push(
-      `kubelet's config.json holds ${
-        keyring.join(", ")
-      }, which kubelet tries first and records node-wide`,
+      `kubelet's config.json holds ${entries === 1 ? "an entry" : `${entries} entries`} ` +
+        `under matchImages ${patterns.map((p) => goQuote(p)).join(", ")}, ` +
+        "which kubelet tries first and records node-wide",
     );
   }
   if (problems.length > 0) {

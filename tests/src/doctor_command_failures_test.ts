@@ -174,7 +174,28 @@ Deno.test("doctor reports each failure on a node that has it", async (t) => {
       },
       "cached images stay per namespace",
       "warn",
-      /config\.json holds docker\.io/,
+      /config\.json holds an entry under matchImages "docker\.io", which kubelet tries first/,
+    ],
+    [
+      "node keyring keys that carry a password (never shown)",
+      {
+        files: {
+          "etc/kubernetes/credential-providers/crio.yaml": CONFIG.replace(
+            'matchImages: ["docker.io"]',
+            'matchImages: ["docker.io", "*.example.com"]',
+          ),
+          "var/lib/kubelet/config.json": JSON.stringify({
+            auths: {
+              "user1e999Hunter2Secretmirror.example.com": { auth: "dTpw" },
+              "Hunter2Secret@mirror.example.com": { auth: "dTpw" },
+              "docker.io/user:Hunter2Secret@x": { auth: "dTpw" },
+            },
+          }),
+        },
+      },
+      "cached images stay per namespace",
+      "warn",
+      /^(?!.*Hunter2).*config\.json holds 3 entries under matchImages "docker\.io", "\*\.example\.com",/,
     ],
     [
       "NeverVerify",
