@@ -9,6 +9,7 @@
 
 import type { Found } from "../domain/diagnosis/node_facts.ts";
 import { isBearerToken } from "../domain/kubelet/service_account_token.ts";
+import { parseJson } from "../domain/text/json_document.ts";
 import { cutText, withoutSecret } from "../domain/text/log_text.ts";
 import { readBounded } from "./http_get.ts";
 import type { ApiConnection } from "./kube_api.ts";
@@ -62,7 +63,8 @@ export async function apiVersion(
       signal,
     });
     if (answer.status !== 200) return { problem: `GET /version answered HTTP ${answer.status}` };
-    const version = (JSON.parse(answer.body) as { gitVersion?: unknown }).gitVersion;
+    // parseJson's errors quote nothing of the answer (V8's quote a piece of it).
+    const version = (parseJson(answer.body) as { gitVersion?: unknown } | null)?.gitVersion;
     return { value: typeof version === "string" ? version : "version unknown" };
   } catch (error) {
     return { problem: `cannot reach it: ${(error as Error).message}` };
@@ -108,12 +110,16 @@ export async function mayListSecrets(
     if (answer.status !== 201 && answer.status !== 200) {
       return { problem: `the access review answered HTTP ${answer.status}` };
     }
-    const status =
-      (JSON.parse(answer.body) as { status?: { allowed?: unknown; reason?: unknown } }).status;
+    const status = (parseJson(answer.body) as {
+      status?: { allowed?: unknown; reason?: unknown };
+    } | null)?.status;
+    // The reason is the server's text: it may echo the token, and it is cut as logs cut values.
     return {
       value: {
         allowed: status?.allowed === true,
-        reason: typeof status?.reason === "string" ? status.reason : "",
+        reason: typeof status?.reason === "string"
+          ? cutText(withoutSecret(status.reason, request_.token))
+          : "",
       },
     };
   } catch (error) {

@@ -21,6 +21,7 @@ import {
 import { readRegistriesSources } from "../adapters/registries_files.ts";
 import type { TextSink } from "../adapters/stdio.ts";
 import { readTextIfExists } from "../adapters/text_files.ts";
+import { logRecord } from "../domain/text/log_text.ts";
 import { flagValue, versionOf } from "../domain/diagnosis/check.ts";
 import { diagnose } from "../domain/diagnosis/diagnose.ts";
 import type { Found, NodeFacts, TokenFacts } from "../domain/diagnosis/node_facts.ts";
@@ -225,9 +226,11 @@ export async function runDoctorCommand(args: readonly string[], io: DoctorIo): P
   if (values.json) {
     await io.stdout.write(`${JSON.stringify({ checks, failed }, null, 2)}\n`);
   } else {
+    // Evidence quotes node files and the API server's answers: escaped and cut as log records,
+    // so that no value can move the terminal's cursor or forge a line.
     const lines = checks.map((check) =>
-      `${check.status.toUpperCase().padEnd(4)}  ${check.name}: ${check.evidence}` +
-      (check.remedy === undefined ? "" : `\n      → ${check.remedy}`)
+      `${check.status.toUpperCase().padEnd(4)}  ${check.name}: ${logRecord(check.evidence)}` +
+      (check.remedy === undefined ? "" : `\n      → ${logRecord(check.remedy)}`)
     );
     await io.stdout.write(`${lines.join("\n")}\n`);
   }

@@ -46,7 +46,8 @@ function shown(value: string): string {
  * import { apiServerUrl } from "./api_server.ts";
  * apiServerUrl("https://[fd00::1]:6443/"); // "https://[fd00::1]:6443"
  * ```
- * @throws {ApiServerError} for another scheme, plain HTTP off loopback, or a malformed URL
+ * @throws {ApiServerError} for another scheme, plain HTTP off loopback, an `@` in the path,
+ *   or a malformed URL
  */
 export function apiServerUrl(value: string): string {
   let url: URL;
@@ -63,6 +64,13 @@ export function apiServerUrl(value: string): string {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ApiServerError(`Invalid API server URL ${shown(value)}: expected https://`);
+  }
+  // "https://admin:/pw@host" parses as host "admin" and path "/pw@host": user info with a "/"
+  // in it, which the path would carry into every message.
+  if (url.pathname.includes("@")) {
+    throw new ApiServerError(
+      `Invalid API server URL ${shown(value)}: an "@" in its path (user info with a "/" in it?)`,
+    );
   }
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
 }

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { assertEquals } from "../support/assert.ts";
 import { doctor } from "../support/doctor_node.ts";
+import { serviceAccountToken } from "../support/api_stand_in.ts";
 import { runCli } from "../support/run_cli.ts";
 import { withTempDir } from "../support/temp_tree.ts";
 
@@ -31,4 +32,27 @@ Deno.test("doctor prints one line of evidence and one of remedy per check for pe
       result.stdout,
       /^FAIL {2}kubelet runs credential providers: no kubelet process found\n {6}→ /,
     );
+  }));
+
+Deno.test("doctor escapes control characters in its output for people", () =>
+  withTempDir(async (root) => {
+    // A token's audience is printed as evidence; one carrying a terminal escape stays text.
+    await Deno.writeTextFile(
+      `${root}/token`,
+      serviceAccountToken("default", { aud: "\u001b]0;forged title\u0007x\nFAIL  forged" }),
+    );
+    const result = await runCli([
+      "doctor",
+      `--proc-root=${root}`,
+      `--kubernetes-config-dir=${root}`,
+      `--token-file=${root}/token`,
+      "--api-server=https://127.0.0.1:1",
+      `--ca-file=${new URL("../testdata/tls/ca.pem", import.meta.url).pathname}`,
+    ], {
+      permissions: ["--allow-all"],
+    });
+    // deno-lint-ignore no-control-regex -- no control character but the line ends may remain
+    assert.doesNotMatch(result.stdout, /[\x00-\x09\x0b-\x1f\x7f]/);
+    assert.doesNotMatch(result.stdout, /^FAIL {2}forged/m);
+    assert.match(result.stdout, /audience \\x1b\]0;forged title\\x07x\\x0aFAIL {2}forged/);
   }));

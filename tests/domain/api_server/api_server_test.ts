@@ -32,6 +32,11 @@ Deno.test("apiServerUrl() allows https, and http only on loopback", async (t) =>
       /^Refusing plain HTTP API server "http:\/\/10\.0\.0\.1:6443\/\?…"/,
     ],
     ["https://[bad?access_token=hunter2", /^Invalid API server URL "https:\/\/\[bad\?…"$/],
+    // User info with a "/": the URL parser reads host "admin" and a path holding the password.
+    [
+      "https://admin:/hunter2@127.0.0.1:6443",
+      /^Invalid API server URL "https:\/\/REDACTED@127\.0\.0\.1:6443": an "@" in its path/,
+    ],
     ["ftp://api.example.com", /expected https/],
     ["api.example.com:6443", /expected https/],
     ["not a url", /Invalid API server URL/],
