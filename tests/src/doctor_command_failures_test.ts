@@ -100,6 +100,20 @@ Deno.test("doctor reports each failure on a node that has it", async (t) => {
       /never runs the provider for docker\.io/,
     ],
     [
+      "a matchImages pattern no mirrored registry falls under",
+      {
+        files: {
+          "etc/kubernetes/credential-providers/crio.yaml": CONFIG.replace(
+            '["docker.io"]',
+            '["docker.io", "quay.io"]',
+          ),
+        },
+      },
+      "matchImages have mirrors",
+      "warn",
+      /^quay\.io match no registry with mirrors: the provider runs for nothing$/,
+    ],
+    [
       "CRI-O without namespaced auth files",
       { crioVersion: "1.34.2" },
       "CRI-O version",
