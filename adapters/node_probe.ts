@@ -21,13 +21,21 @@ function mayRead(path: string): boolean {
   return Deno.permissions.querySync({ name: "read", path }).state === "granted";
 }
 
+/** A running kubelet: its arguments and the effective uid its plugins run as. */
+export interface KubeletProcess {
+  /** The arguments, from the kubelet program itself on. */
+  readonly args: readonly string[];
+  /** The effective uid (`Uid:` of `/proc/<pid>/status`), when readable. */
+  readonly uid?: number;
+}
+
 /**
- * The running kubelet's arguments (after the kubelet program itself), found
- * in `procRoot/<pid>/cmdline`; `undefined` when no kubelet runs.
+ * The running kubelet, found in `procRoot/<pid>/cmdline` (and its uid in
+ * `status`); `undefined` when no kubelet runs.
  */
-export async function kubeletArguments(
+export async function kubeletProcess(
   procRoot: string,
-): Promise<Found<readonly string[] | undefined>> {
+): Promise<Found<KubeletProcess | undefined>> {
   if (!mayRead(procRoot)) return { problem: `this build may not read ${procRoot}` };
   try {
     for await (const entry of Deno.readDir(procRoot)) {
@@ -37,12 +45,22 @@ export async function kubeletArguments(
       const argv = new TextDecoder().decode(raw).split("\0").filter((arg) => arg !== "");
       // kubelet itself, or a wrapper (OpenShift's kubenswrapper) whose first argument is kubelet.
       const at = argv.slice(0, 2).findIndex((arg) => arg.split("/").pop() === "kubelet");
-      if (at !== -1) return { value: argv.slice(at) };
+      if (at !== -1) {
+        const uid = await processUid(`${procRoot}/${entry.name}/status`);
+        return { value: { args: argv.slice(at), ...(uid === undefined ? {} : { uid }) } };
+      }
     }
   } catch (error) {
     return { problem: `cannot read ${procRoot}: ${(error as Error).message}` };
   }
   return { value: undefined };
+}
+
+/** The effective uid of `Uid:\treal\teffective\tsaved\tfs` in a process's status file. */
+async function processUid(statusFile: string): Promise<number | undefined> {
+  const status = await Deno.readTextFile(statusFile).catch(() => "");
+  const fields = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
+  return fields === null ? undefined : Number(fields[2]);
 }
 
 /** The first line of `program --version`, or why it did not answer. */

@@ -12,8 +12,8 @@ import { apiVersion, mayListSecrets } from "../adapters/api_probe.ts";
 import {
   authDirectory,
   crioSettings,
-  kubeletArguments,
   kubeletImagePullSettings,
+  kubeletProcess,
   nodeKeyringKeys,
   programVersion,
   readProviderConfig,
@@ -111,8 +111,9 @@ async function gather(
     typeof values[name] === "string" ? values[name] as string : undefined;
   const now = Date.now() / 1000;
   const procRoot = text("proc-root") ?? "/proc";
-  const running = await kubeletArguments(procRoot);
-  const args = "value" in running ? running.value : undefined;
+  const running = await kubeletProcess(procRoot);
+  const args = "value" in running ? running.value?.args : undefined;
+  const uid = "value" in running ? running.value?.uid : undefined;
   const kubeletBin = text("kubelet-bin") ?? args?.[0] ?? "kubelet";
   const kubeletVersion = await programVersion(kubeletBin);
   const minor = "value" in kubeletVersion ? versionOf(kubeletVersion.value)?.[1] ?? 34 : 34;
@@ -166,6 +167,7 @@ async function gather(
     globalAuthFile: config.globalAuthFile,
     kubelet: {
       ...(args === undefined ? {} : { args }),
+      ...(uid === undefined ? {} : { uid }),
       ...("problem" in running ? { argsProblem: running.problem } : {}),
       version: kubeletVersion,
       ...(override === undefined ? {} : { configOverride: override }),

@@ -175,6 +175,16 @@ export function crioChecks(facts: NodeFacts): Check[] {
         `chmod 0700 ${dir.path}`,
       ),
     );
+  } else if (
+    dir.owner !== undefined && facts.kubelet.uid !== undefined && dir.owner !== facts.kubelet.uid
+  ) {
+    checks.push(
+      fail(
+        "auth directory",
+        `${dir.path} is owned by uid ${dir.owner}, but kubelet runs its plugins as uid ${facts.kubelet.uid}; the provider refuses it`,
+        `chown ${facts.kubelet.uid} ${dir.path}`,
+      ),
+    );
   } else {
     const stale = dir.authFiles.filter((f) =>
       isNamespacedAuthFile(f.name) && f.ageSeconds > STALE_SECONDS

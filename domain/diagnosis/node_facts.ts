@@ -15,6 +15,8 @@ export type Found<T> = { readonly value: T } | { readonly problem: string };
 export interface KubeletFacts {
   /** The process's arguments, when a kubelet runs. */
   readonly args?: readonly string[];
+  /** The running kubelet's effective uid: its plugins, the provider included, run as it. */
+  readonly uid?: number;
   /** Why the processes could not be looked at (permissions), when they could not. */
   readonly argsProblem?: string;
   /** `kubelet --version` output, e.g. `Kubernetes v1.34.2`. */

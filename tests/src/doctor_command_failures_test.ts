@@ -137,6 +137,13 @@ Deno.test("doctor reports each failure on a node that has it", async (t) => {
       /writable by group or others/,
     ],
     [
+      "an auth directory another user owns",
+      { kubeletUid: (Deno.uid() ?? 0) + 1 },
+      "auth directory",
+      "fail",
+      /is owned by uid \d+, but kubelet runs its plugins as uid \d+; the provider refuses it$/,
+    ],
+    [
       "a stale auth file",
       { staleFile: true },
       "auth directory",

@@ -34,6 +34,8 @@ export interface Layout {
   readonly files?: Record<string, string>;
   readonly executableMode?: number;
   readonly authDirMode?: number;
+  /** The uid in the kubelet process's status file. @default the test's own uid */
+  readonly kubeletUid?: number;
   readonly staleFile?: boolean;
   readonly api?: Omit<StandInOptions, "token">;
   readonly token?: string;
@@ -101,6 +103,11 @@ export async function doctor(layout: Layout): Promise<DoctorRun> {
     if (args !== undefined) {
       await Deno.mkdir(`${root}/proc/4242`, { recursive: true });
       await Deno.writeTextFile(`${root}/proc/4242/cmdline`, `${args.join("\0")}\0`);
+      const uid = layout.kubeletUid ?? Deno.uid() ?? 0;
+      await Deno.writeTextFile(
+        `${root}/proc/4242/status`,
+        `Name:\tkubelet\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\n`,
+      );
     } else {
       await Deno.mkdir(`${root}/proc/1`, { recursive: true });
       await Deno.writeTextFile(`${root}/proc/1/cmdline`, "/sbin/init\0");
