@@ -137,6 +137,25 @@ Deno.test("doctor reports each failure on a node that has it", async (t) => {
       /writable by group or others/,
     ],
     [
+      "CRI-O reading another global auth file",
+      {
+        files: {
+          "etc/crio/crio.conf.d/10-auth.conf":
+            '[crio.image]\nglobal_auth_file = "/etc/other.json"\n',
+        },
+      },
+      "global auth file agrees",
+      "warn",
+      /^CRI-O's global_auth_file is "\/etc\/other\.json", the provider merges "\/.*\/var\/lib\/kubelet\/config\.json"$/,
+    ],
+    [
+      "CRI-O without a global auth file",
+      { files: { "etc/crio/crio.conf.d/10-auth.conf": "[crio.image]\n" } },
+      "global auth file agrees",
+      "warn",
+      /^CRI-O has no global_auth_file/,
+    ],
+    [
       "an auth directory another user owns",
       { kubeletUid: (Deno.uid() ?? 0) + 1 },
       "auth directory",
