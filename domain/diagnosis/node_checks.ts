@@ -299,15 +299,11 @@ export function cachedImageChecks(
   }
   // The keys themselves are not shown: a damaged one may hold a password glued to a host. The
   // patterns they fall under come from the kubelet config, which holds no credential.
-  const patterns = (matchImages ?? []).filter((p) =>
-    facts.imagePull.nodeKeyringKeys.some((key) => covers(p, key) || covers(key, p))
-  );
+  const keys = facts.imagePull.nodeKeyringKeys;
+  const overlap = (pattern: string, key: string) => covers(pattern, key) || covers(key, pattern);
+  const patterns = (matchImages ?? []).filter((p) => keys.some((key) => overlap(p, key)));
   if (patterns.length > 0) {
-    const entries = facts.imagePull.nodeKeyringKeys.filter((key) =>
-      patterns.some((p) =>
-        covers(p, key) || covers(key, p)
-      )
-    ).length;
+    const entries = keys.filter((key) => patterns.some((p) => overlap(p, key))).length;
     problems.push(
       `kubelet's config.json holds ${entries === 1 ? "an entry" : `${entries} entries`} ` +
         `under matchImages ${patterns.map((p) => goQuote(p)).join(", ")}, ` +
