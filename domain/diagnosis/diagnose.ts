@@ -8,7 +8,8 @@
 import type { Check } from "./check.ts";
 import { kubeletChecks } from "./kubelet_checks.ts";
 import type { NodeFacts } from "./node_facts.ts";
-import { apiChecks, cachedImageChecks, crioChecks, registriesChecks } from "./node_checks.ts";
+import { cachedImageChecks } from "./cached_image_checks.ts";
+import { apiChecks, crioChecks, registriesChecks } from "./node_checks.ts";
 
 /** The checks, and whether any failed. */
 export interface Diagnosis {

@@ -1,30 +1,20 @@
 /**
  * `doctor`'s checks of the rest of the node: registries.conf against the
  * provider's `matchImages`, CRI-O's version and settings, the auth
- * directory, the API server and a token, and what keeps cached images apart
- * between namespaces (cached-images.md).
+ * directory, the API server and a token. What keeps cached images apart
+ * between namespaces: `cached_image_checks.ts`.
  *
  * @module
  */
 
-import { matchRegistryKey, normalizeRegistryKey } from "../credentials/registry_key.ts";
 import { loadRegistriesConf } from "../registries/registries_conf.ts";
 import { isNamespacedAuthFile } from "../credentials/auth_file_path.ts";
-import { goQuote } from "../text/go_quote.ts";
 import { atLeast, type Check, fail, pass, versionOf, warn } from "./check.ts";
-import { kubeletMinor } from "./kubelet_checks.ts";
 import type { NodeFacts } from "./node_facts.ts";
+import { covers } from "./pattern_covers.ts";
 
 /** Files CRI-O never consumed, older than this, are reported. */
 const STALE_SECONDS = 5 * 60;
-
-function covers(pattern: string, registry: string): boolean {
-  const key = normalizeRegistryKey(pattern);
-  if (key !== undefined && matchRegistryKey(key, registry) !== undefined) return true;
-  // A pattern narrower than the table (docker.io/library within docker.io) is covered by it too.
-  const table = normalizeRegistryKey(registry);
-  return table !== undefined && matchRegistryKey(table, pattern) !== undefined;
-}
 
 /** The registries checks, against the provider's `matchImages` (when known). */
 export function registriesChecks(
@@ -269,65 +259,4 @@ export function apiChecks(facts: NodeFacts): Check[] {
     );
   }
   return checks;
-}
-
-/** What keeps another namespace from starting a cached private image (cached-images.md §3–§4). */
-export function cachedImageChecks(
-  facts: NodeFacts,
-  matchImages: readonly string[] | undefined,
-): Check[] {
-  const name = "cached images stay per namespace";
-  const problems: string[] = [];
-  const minor = kubeletMinor(facts);
-  const gate = facts.imagePull.ensureSecretPulledImages ?? (minor !== undefined && minor >= 35);
-  if (!gate) {
-    problems.push("KubeletEnsureSecretPulledImages is off, so kubelet never checks cached images");
-  }
-  if (facts.imagePull.verificationPolicy === "NeverVerify") {
-    problems.push("imagePullCredentialsVerificationPolicy is NeverVerify");
-  }
-  if ("value" in facts.crio.version) {
-    const version = versionOf(facts.crio.version.value);
-    if (
-      version !== undefined && !atLeast(version, [1, 36, 0]) &&
-      !(version[1] === 35 && atLeast(version, [1, 35, 2]))
-    ) {
-      problems.push(
-        "CRI-O before 1.35.2 / 1.36.0 reports another image reference than kubelet records",
-      );
-    }
-  }
-  // The keys themselves are not shown: a damaged one may hold a password glued to a host. The
-  // patterns they fall under come from the kubelet config, which holds no credential.
-  const keys = facts.imagePull.nodeKeyringKeys;
-  const overlap = (pattern: string, key: string) => covers(pattern, key) || covers(key, pattern);
-  const patterns = (matchImages ?? []).filter((p) => keys.some((key) => overlap(p, key)));
-  if (patterns.length > 0) {
-    const entries = keys.filter((key) => patterns.some((p) => overlap(p, key))).length;
-    problems.push(
-      `kubelet's config.json holds ${entries === 1 ? "an entry" : `${entries} entries`} ` +
-        `under matchImages ${patterns.map((p) => goQuote(p)).join(", ")}, ` +
-        "which kubelet tries first and records node-wide",
-    );
-  }
-  if (problems.length > 0) {
-    return [
-      warn(
-        name,
-        problems.join("; "),
-        "use Kubernetes 1.35+ (or the gate in 1.34), CRI-O 1.35.2+, no node-keyring entry for mirrored registries, and a policy other than NeverVerify",
-      ),
-    ];
-  }
-  const policy = facts.imagePull.verificationPolicy ?? "NeverVerifyPreloadedImages";
-  if (policy === "NeverVerifyPreloadedImages") {
-    return [
-      warn(
-        name,
-        "pulls are recorded per service account, but preloaded images are never checked (NeverVerifyPreloadedImages)",
-        "set imagePullCredentialsVerificationPolicy to NeverVerifyAllowlistedImages or AlwaysVerify",
-      ),
-    ];
-  }
-  return [pass(name, `pulls are recorded per service account; policy ${policy}`)];
 }
