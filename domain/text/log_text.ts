@@ -49,8 +49,9 @@ export function cutText(value: string, max: number = MAX_LOGGED_VALUE): string {
 /**
  * `text` with every occurrence of `secret`, of each of its `.`-separated
  * parts of 8 characters or more (a JWT's payload or signature), and of any
- * run of token characters that shares 16 characters in a row with it (an
- * echo cut short or glued to other text) replaced by `REDACTED`: servers and
+ * run of token characters (dots inside it included) that shares 16
+ * characters in a row with it (an echo cut short, glued to other text, or
+ * spanning a dot) replaced by `REDACTED`: servers and
  * proxies may echo a bearer token back in a message.
  *
  * @example
@@ -76,7 +77,10 @@ export function withoutSecret(text: string, secret: string): string {
   for (let at = 0; at + ECHO_WINDOW <= secret.length; at++) {
     windows.add(secret.slice(at, at + ECHO_WINDOW));
   }
-  return result.replace(/[A-Za-z0-9_\-+/=]{16,}/g, (run) => {
+  // Runs may span the token's dots ("…ifQ.c2ln…" shares 16 characters across one), but not
+  // end in one, so that a sentence's full stop stays.
+  return result.replace(/[A-Za-z0-9_\-+/=]+(?:\.[A-Za-z0-9_\-+/=]+)*/g, (run) => {
+    if (run.length < ECHO_WINDOW) return run;
     for (let at = 0; at + ECHO_WINDOW <= run.length; at++) {
       if (windows.has(run.slice(at, at + ECHO_WINDOW))) return "REDACTED";
     }

@@ -49,6 +49,8 @@ Deno.test("withoutSecret() redacts a token and its long parts wherever they are 
     ["cut short", `bad ${signature.slice(0, 40)}... token`, "bad REDACTED... token"],
     ["glued to other text", `tokenis${signature.slice(10, 34)}x!`, "REDACTED!"],
     ["of 15 characters only", `got ${signature.slice(0, 15)}`, `got ${signature.slice(0, 15)}`],
+    // 10 characters on each side of a dot: no part alone is 16 long.
+    ["across a dot", `server said: ${long.slice(33, 54)} is bad.`, "server said: REDACTED is bad."],
   ];
   for (const [name, text, expected] of echoes) {
     await t.step(
