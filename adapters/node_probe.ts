@@ -173,6 +173,11 @@ export async function crioSettings(
   dropInDir: string,
 ): Promise<{ namespacedAuthDir: string; globalAuthFile: string; problem?: string }> {
   const settings = { namespacedAuthDir: "/etc/crio/auth", globalAuthFile: "" };
+  // The compiled provider may not read CRI-O's files; an unread file is no default.
+  const denied = [file, dropInDir].filter((path) => !mayRead(path));
+  if (denied.length > 0) {
+    return { ...settings, problem: `this build may not read ${denied.join(" or ")}` };
+  }
   const files = [file];
   try {
     const names = [];

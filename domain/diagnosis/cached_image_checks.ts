@@ -20,8 +20,14 @@ export function cachedImageChecks(
   const name = "cached images stay per namespace";
   const problems: string[] = [];
   const minor = kubeletMinor(facts);
-  const gate = facts.imagePull.ensureSecretPulledImages ?? (minor !== undefined && minor >= 35);
-  if (!gate) {
+  // The gate's default follows the release (on from 1.35); without a version it is unknown.
+  const gate = facts.imagePull.ensureSecretPulledImages ??
+    (minor === undefined ? undefined : minor >= 35);
+  if (gate === undefined) {
+    problems.push(
+      "kubelet's version is unknown, so whether KubeletEnsureSecretPulledImages is on is unknown",
+    );
+  } else if (!gate) {
     problems.push("KubeletEnsureSecretPulledImages is off, so kubelet never checks cached images");
   }
   if (facts.imagePull.verificationPolicy === "NeverVerify") {

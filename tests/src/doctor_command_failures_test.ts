@@ -149,6 +149,13 @@ Deno.test("doctor reports each failure on a node that has it", async (t) => {
       /^CRI-O's global_auth_file is "\/etc\/other\.json", the provider merges "\/.*\/var\/lib\/kubelet\/config\.json"$/,
     ],
     [
+      "a CRI-O drop-in that does not parse",
+      { files: { "etc/crio/crio.conf.d/10-auth.conf": "[crio.image\n" } },
+      "CRI-O configuration",
+      "warn",
+      /^cannot read ".*10-auth\.conf": .*; auth directory and global auth file not compared$/,
+    ],
+    [
       "CRI-O without a global auth file",
       { files: { "etc/crio/crio.conf.d/10-auth.conf": "[crio.image]\n" } },
       "global auth file agrees",
@@ -236,6 +243,13 @@ Deno.test("doctor reports each failure on a node that has it", async (t) => {
       "cached images stay per namespace",
       "warn",
       /^(?!.*Hunter2).*config\.json holds 3 entries under matchImages "docker\.io", "\*\.example\.com",/,
+    ],
+    [
+      "a kubelet whose version cannot be read",
+      { kubeletVersion: "no version here" },
+      "cached images stay per namespace",
+      "warn",
+      /^kubelet's version is unknown, so whether KubeletEnsureSecretPulledImages is on is unknown$/,
     ],
     [
       "NeverVerify",

@@ -9,7 +9,9 @@ import { assertEquals } from "../support/assert.ts";
 import { doctor } from "../support/doctor_node.ts";
 import { serviceAccountToken } from "../support/api_stand_in.ts";
 import { runCli } from "../support/run_cli.ts";
-import { withTempDir } from "../support/temp_tree.ts";
+import { withTempDir, writeTree } from "../support/temp_tree.ts";
+import { STANDARD_DEFAULTS } from "../../src/build_config.ts";
+import { permissionFlags } from "../../src/permissions.ts";
 
 Deno.test("doctor passes a node that is right", async () => {
   const result = await doctor({});
@@ -55,4 +57,26 @@ Deno.test("doctor escapes control characters in its output for people", () =>
     assert.doesNotMatch(result.stdout, /[\x00-\x09\x0b-\x1f\x7f]/);
     assert.doesNotMatch(result.stdout, /^FAIL {2}forged/m);
     assert.match(result.stdout, /audience \\x1b\]0;forged title\\x07x\\x0aFAIL {2}forged/);
+  }));
+
+Deno.test("doctor with the provider's own permissions does not compare CRI-O's settings it may not read", () =>
+  withTempDir(async (root) => {
+    await writeTree(root, {
+      "crio/crio.conf": '[crio.image]\nglobal_auth_file = "/var/lib/kubelet/config.json"\n',
+    });
+    const paths = { ...STANDARD_DEFAULTS, home: `${root}/home` };
+    const result = await runCli([
+      "doctor",
+      "--json",
+      `--crio-config=${root}/crio/crio.conf`,
+      `--crio-config-dir=${root}/crio/crio.conf.d`,
+    ], { permissions: permissionFlags(paths), env: { HOME: paths.home } });
+    const checks = (JSON.parse(result.stdout) as { checks: { name: string; evidence: string }[] })
+      .checks;
+    const crio = checks.find((c) => c.name === "CRI-O configuration");
+    assert.match(
+      crio?.evidence ?? "",
+      /^this build may not read .*crio\.conf.*; auth directory and global auth file not compared$/,
+    );
+    assertEquals(checks.filter((c) => c.name.endsWith(" agrees")), []);
   }));
