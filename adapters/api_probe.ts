@@ -12,20 +12,9 @@ import { isBearerToken } from "../domain/kubelet/service_account_token.ts";
 import { parseJson } from "../domain/text/json_document.ts";
 import { cutText, withoutSecret } from "../domain/text/log_text.ts";
 import { readBounded } from "./http_get.ts";
-import type { ApiConnection } from "./kube_api.ts";
+import { type ApiConnection, clientOptions } from "./kube_api.ts";
 
 const MAX_ANSWER = 1024 * 1024;
-
-function client(connection: ApiConnection): Deno.HttpClient {
-  const trust = typeof connection.trust === "string" ? {} : { caCerts: [connection.trust.caPem] };
-  const proxy = connection.proxy === undefined ? {} : {
-    proxy: {
-      url: connection.proxy.url,
-      ...(connection.proxy.basicAuth ? { basicAuth: connection.proxy.basicAuth } : {}),
-    },
-  };
-  return Deno.createHttpClient({ ...trust, ...proxy });
-}
 
 async function request(
   connection: ApiConnection,
@@ -35,7 +24,7 @@ async function request(
   if (connection.trust === "insecure") {
     throw new Error("Not checked with --insecure-skip-tls-verify");
   }
-  const http = client(connection);
+  const http = Deno.createHttpClient(clientOptions(connection));
   try {
     const response = await fetch(`${connection.server}${path}`, {
       ...init,

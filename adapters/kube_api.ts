@@ -87,6 +87,23 @@ export interface SecretSourceOptions {
   readonly maxAnswerBytes?: number;
 }
 
+/**
+ * The options of a client for `connection`: its CA (none for plain HTTP or
+ * the public roots) and its proxy. Always an explicit client: the process's
+ * proxy variables are cleared at start, and what they said is applied here,
+ * as client-go applies them.
+ */
+export function clientOptions(connection: ApiConnection): Deno.CreateHttpClientOptions {
+  const proxy = connection.proxy === undefined ? {} : {
+    proxy: {
+      url: connection.proxy.url,
+      ...(connection.proxy.basicAuth ? { basicAuth: connection.proxy.basicAuth } : {}),
+    },
+  };
+  const caCerts = typeof connection.trust === "string" ? {} : { caCerts: [connection.trust.caPem] };
+  return { ...caCerts, ...proxy };
+}
+
 async function httpClient(connection: ApiConnection): Promise<
   { get: Get; close(): void }
 > {
@@ -100,16 +117,7 @@ async function httpClient(connection: ApiConnection): Promise<
     // Node's HTTP stack is slow to load; only the explicit opt-out needs it.
     return { get: (await import("./insecure_https.ts")).insecureGet, close() {} };
   }
-  const proxy = connection.proxy === undefined ? {} : {
-    proxy: {
-      url: connection.proxy.url,
-      ...(connection.proxy.basicAuth ? { basicAuth: connection.proxy.basicAuth } : {}),
-    },
-  };
-  const caCerts = typeof connection.trust === "string" ? {} : { caCerts: [connection.trust.caPem] };
-  // Always an explicit client: the process's proxy variables are cleared at start, and
-  // what they said is applied here, as client-go applies them.
-  const options = { ...caCerts, ...proxy };
+  const options = clientOptions(connection);
   if (connection.trust === "plain-http") {
     const client = Deno.createHttpClient(options);
     return { get: fetchGet(client), close: () => client.close() };
