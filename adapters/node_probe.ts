@@ -11,6 +11,7 @@
 
 import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
+import { parseDockerConfig } from "../domain/credentials/docker_config.ts";
 import { parseCredentialProviderConfig } from "../domain/deployment/kubelet_config_file.ts";
 import type { CredentialProviderConfig } from "../domain/deployment/kubelet_config.ts";
 import type { AuthDirFacts, Found } from "../domain/diagnosis/node_facts.ts";
@@ -160,8 +161,9 @@ export async function nodeKeyringKeys(path: string): Promise<string[]> {
   const text = await readTextIfExists(path, "kubelet config.json").catch(() => undefined);
   if (text === undefined) return [];
   try {
-    const auths = (JSON.parse(text) as { auths?: unknown }).auths;
-    return typeof auths === "object" && auths !== null ? Object.keys(auths) : [];
+    // As kubelet reads it (`DockerConfigJSON`: "auths" in any letter case); a file kubelet
+    // cannot decode gives it no keyring.
+    return parseDockerConfig(text, { legacy: false }).entries.map((entry) => entry.key);
   } catch {
     return [];
   }

@@ -224,6 +224,16 @@ Deno.test("doctor reports each failure on a node that has it", async (t) => {
       /config\.json holds an entry under matchImages "docker\.io", which kubelet tries first/,
     ],
     [
+      // kubelet decodes config.json as Go does: "auths" in any letter case.
+      'a node keyring entry under "AUTHS"',
+      {
+        files: { "var/lib/kubelet/config.json": '{"AUTHS":{"docker.io":{"auth":"dTpw"}}}' },
+      },
+      "cached images stay per namespace",
+      "warn",
+      /config\.json holds an entry under matchImages "docker\.io"/,
+    ],
+    [
       "node keyring keys that carry a password (never shown)",
       {
         files: {
