@@ -14,19 +14,24 @@ async function generate(args: readonly string[]) {
   return await runCli(["generate", ...args], { permissions: PERMISSIONS });
 }
 
+/** A MachineConfig request that is right, for rows that add one flag to it. */
+const MACHINECONFIG = [
+  "machineconfig",
+  "--openshift-version",
+  "4.21",
+  "--platform",
+  "aws",
+  "--match-image",
+  "a.io",
+];
+
 Deno.test("generate refuses a flag its kind would ignore", async (t) => {
   const rows: readonly [string, string[], number, string][] = [
     // A flag a kind would ignore is refused: the MachineConfig's file must be the platform's own.
     [
       "--merge for a MachineConfig",
       [
-        "machineconfig",
-        "--openshift-version",
-        "4.21",
-        "--platform",
-        "aws",
-        "--match-image",
-        "a.io",
+        ...MACHINECONFIG,
         "--merge",
         "/etc/kubernetes/credential-providers/ecr-credential-provider.yaml",
       ],
@@ -36,13 +41,7 @@ Deno.test("generate refuses a flag its kind would ignore", async (t) => {
     [
       "--kubernetes-version for a MachineConfig",
       [
-        "machineconfig",
-        "--openshift-version",
-        "4.21",
-        "--platform",
-        "aws",
-        "--match-image",
-        "a.io",
+        ...MACHINECONFIG,
         "--kubernetes-version",
         "1.35",
       ],
