@@ -25,6 +25,22 @@ export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
 }
 
 /**
+ * A chunk to keep: the chunk itself when it fills its buffer, else a copy of
+ * its bytes alone. A stream's chunk may be a view of a much larger buffer
+ * (Deno's fetch gives each chunk its own 64 KiB buffer, whatever it holds),
+ * so keeping views would hold far more memory than the bytes counted.
+ *
+ * @example
+ * ```ts
+ * import { keptChunk } from "./bytes.ts";
+ * keptChunk(new Uint8Array(65536).subarray(0, 3)).buffer.byteLength; // 3
+ * ```
+ */
+export function keptChunk(chunk: Uint8Array): Uint8Array {
+  return chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice();
+}
+
+/**
  * Writes every byte: `write` may accept fewer bytes than offered.
  *
  * @example

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { concatBytes } from "./bytes.ts";
+import { concatBytes, keptChunk } from "./bytes.ts";
 
 /** An HTTP answer, read whole. */
 export interface HttpAnswer {
@@ -96,7 +96,7 @@ export async function readBounded(
       if (done) break;
       size += value.byteLength;
       countBytes(request, size, value.byteLength);
-      chunks.push(value);
+      chunks.push(keptChunk(value));
     }
   } catch (error) {
     await reader.cancel().catch(() => {});

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { concatBytes } from "./bytes.ts";
+import { concatBytes, keptChunk } from "./bytes.ts";
 import { countBytes, type GetRequest, type HttpAnswer } from "./http_get.ts";
 
 /**
@@ -41,7 +41,7 @@ export async function insecureGet(url: string, request: GetRequest): Promise<Htt
           reject(error);
           return;
         }
-        chunks.push(chunk);
+        chunks.push(keptChunk(chunk));
       });
       response.on("end", () =>
         resolve({
