@@ -70,7 +70,7 @@ function rawSecret(value: unknown): RawSecret | undefined {
  */
 export function readSecretList(body: string): SecretPage | undefined {
   const json = readJson(body);
-  if (!isObject(json)) return undefined;
+  if (!isObject(json) || !isAnswerOf(json, "SecretList")) return undefined;
   const { items, metadata } = json;
   if (items !== undefined && items !== null && !Array.isArray(items)) return undefined;
   if (metadata !== undefined && !isObject(metadata)) return undefined;
@@ -95,7 +95,21 @@ export function readSecretList(body: string): SecretPage | undefined {
  * ```
  */
 export function readSecret(body: string): RawSecret | undefined {
-  return rawSecret(readJson(body));
+  const json = readJson(body);
+  return isObject(json) && isAnswerOf(json, "Secret") ? rawSecret(json) : undefined;
+}
+
+/**
+ * Whether a success answer is the object asked for, as client-go decides: a
+ * body with a `status` other than "Success" is a `Status` and an error
+ * whatever the HTTP status (`transformResponse`), and one of another `kind`
+ * does not decode into the type asked for; a missing `kind` defaults to it.
+ */
+function isAnswerOf(json: Json, kind: string): boolean {
+  if (typeof json.status === "string" && json.status !== "" && json.status !== "Success") {
+    return false;
+  }
+  return json.kind === undefined || json.kind === kind;
 }
 
 /**

@@ -41,6 +41,14 @@ Deno.test("readSecretList() reads a SecretList page, or nothing from anything el
       undefined,
     ],
     ["a continue token that is no string", '{"metadata":{"continue":1},"items":[]}', undefined],
+    // client-go: a Status that failed is an error even with HTTP 200; another kind does not decode.
+    [
+      "a failed Status with HTTP 200",
+      '{"kind":"Status","apiVersion":"v1","status":"Failure","code":500,"message":"etcd"}',
+      undefined,
+    ],
+    ["a failure without a kind", '{"status":"Failure"}', undefined],
+    ["another kind", '{"kind":"ConfigMapList","items":[]}', undefined],
   ];
   for (const [name, body, expected] of rows) {
     await t.step(
@@ -57,6 +65,8 @@ Deno.test("readSecret() reads one Secret", async (t) => {
       data: { k: "dg==" },
     }],
     ["a Status", '{"kind":"Status","message":"not found"}', undefined],
+    ["a failed Status", '{"status":"Failure","message":"etcd"}', undefined],
+    ["a SecretList", '{"kind":"SecretList","metadata":{"name":"a"}}', undefined],
   ];
   for (const [name, body, expected] of rows) {
     await t.step(`readSecret() with ${name}`, () => assertEquals(readSecret(body), expected));
