@@ -4,7 +4,7 @@
  *
  * One list per secret type (`fieldSelector=type=…`), so Secrets of other
  * types never leave the API server, sent together and paged with
- * `limit`/`continue`. Only the configured API server is a source of
+ * `limit`/`continue` (one page in practice). Only the configured API server is a source of
  * credentials: TLS is verified against the cluster CA (only an explicit
  * opt-out skips it), a redirect is an error and never followed, each answer
  * is bounded by {@linkcode MAX_ANSWER_BYTES} and all of them together by
@@ -31,9 +31,9 @@ import {
 } from "./http_get.ts";
 
 /**
- * The largest answer accepted: a page of 500 Secrets is under 2 MiB even
- * with large annotations, and a server that ignores `limit` answers a
- * namespace of 10,000 pull secrets in about 15 MiB.
+ * The largest answer accepted: a page of one type's pull secrets, 20,000 of
+ * them with one registry each is 5.3 MiB and 10,000 with large annotations
+ * about 15 MiB.
  */
 export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
@@ -75,14 +75,15 @@ export interface SecretSourceOptions {
   readonly signal: AbortSignal;
   /** `User-Agent`, as client-go identifies its users in audit logs. */
   readonly userAgent: string;
-  /** Items on the first page, client-go's chunk size: most namespaces hold a few. @default 500 */
-  readonly pageSize?: number;
   /**
-   * Items on each later page: a namespace past the first page holds many
-   * pull secrets, and every page is a round trip (5,000 small secrets: 2
-   * instead of 10). @default 5000
+   * Items asked for per page. One page holds every pull secret a run
+   * accepts: kube-apiserver 1.31+ answers a first page from its watch cache,
+   * while each continued page is a read from etcd before 1.34 (the
+   * `ListFromCacheSnapshot` gate), so paging would cost the API server more
+   * and the pull a round trip per page. A server may still page; its
+   * continue token is followed. @default MAX_PULL_SECRETS
    */
-  readonly laterPageSize?: number;
+  readonly pageSize?: number;
   /** The largest answer accepted, in bytes. @default MAX_ANSWER_BYTES */
   readonly maxAnswerBytes?: number;
 }
@@ -218,8 +219,7 @@ function answerError(
  * ```
  */
 export function createSecretSource(options: SecretSourceOptions): SecretSource {
-  const pageSize = options.pageSize ?? 500;
-  const laterPageSize = options.laterPageSize ?? 5000;
+  const pageSize = `${options.pageSize ?? MAX_PULL_SECRETS}`;
   const base = (connection: ApiConnection, namespace: string) =>
     `${connection.server}/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`;
   return {
@@ -238,7 +238,7 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
           do {
             const query = new URLSearchParams({
               fieldSelector: `type=${type}`,
-              limit: `${continueToken ? laterPageSize : pageSize}`,
+              limit: pageSize,
             });
             if (continueToken) query.set("continue", continueToken);
             const answer = await getWithRetry(get, `${target}?${query}`, {

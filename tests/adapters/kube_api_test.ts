@@ -1,6 +1,6 @@
 /**
  * listPullSecrets() against the API stand-in: each pull-secret type listed
- * page by page with the pod's token, refusals, errors that name the target,
+ * in one page (a server's pages followed) with the pod's token, refusals, errors that name the target,
  * answers that are no secret list, 429 retried as the server asks, and the
  * run's deadline. Limits are in `kube_api_limits_test.ts`, what it connects
  * to and how in `kube_api_transport_test.ts`, getSecrets() in
@@ -9,7 +9,7 @@
 
 import assert from "node:assert/strict";
 import { assertEquals } from "../support/assert.ts";
-import { retryDelaySeconds } from "../../adapters/kube_api.ts";
+import { MAX_PULL_SECRETS, retryDelaySeconds } from "../../adapters/kube_api.ts";
 import {
   CA,
   dockerSecret,
@@ -30,8 +30,8 @@ Deno.test("listPullSecrets() lists each pull-secret type with the pod's token, p
       dockerSecret("elsewhere", "other"),
     ],
   }, async (url, requests) => {
-    // Later pages are larger: a namespace past the first page holds many pull secrets.
-    const listing = await source(url, { caPem: CA }, undefined, { pageSize: 2, laterPageSize: 3 })
+    // A server that pages (here every 2 items) is followed to the end.
+    const listing = await source(url, { caPem: CA }, undefined, { pageSize: 2 })
       .listPullSecrets("default", TOKEN);
     assert.ok(listing.kind === "listed");
     assertEquals(listing.secrets.map((s) => s.name).sort(), [
@@ -55,7 +55,7 @@ Deno.test("listPullSecrets() lists each pull-secret type with the pod's token, p
     assertEquals(
       requests.filter((r) => r.fieldSelector === "type=kubernetes.io/dockerconfigjson")
         .map((r) => [r.limit, r.continueToken]),
-      [["2", null], ["3", "2"]],
+      [["2", null], ["2", "2"], ["2", "4"]],
     );
     assertEquals(
       new Set(requests.map((r) => r.fieldSelector)),
@@ -64,6 +64,25 @@ Deno.test("listPullSecrets() lists each pull-secret type with the pod's token, p
         "type=kubernetes.io/dockercfg",
         "type=kubernetes.io/podmanconfigjson",
       ]),
+    );
+  }));
+
+Deno.test("listPullSecrets() asks for every pull secret of a type in one page", () =>
+  withStandIn({
+    secrets: Array.from({ length: 1200 }, (_, i) => dockerSecret(`s${i}`)),
+  }, async (url, requests) => {
+    // One round trip: a first page comes from kube-apiserver's watch cache,
+    // a continued one from etcd before 1.34.
+    const listing = await source(url).listPullSecrets("default", TOKEN);
+    assert.ok(listing.kind === "listed");
+    assertEquals(listing.secrets.length, 1200);
+    assertEquals(
+      requests.map((r) => [r.fieldSelector, r.limit, r.continueToken]).sort(),
+      [
+        ["type=kubernetes.io/dockercfg", `${MAX_PULL_SECRETS}`, null],
+        ["type=kubernetes.io/dockerconfigjson", `${MAX_PULL_SECRETS}`, null],
+        ["type=kubernetes.io/podmanconfigjson", `${MAX_PULL_SECRETS}`, null],
+      ],
     );
   }));
 

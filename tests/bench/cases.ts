@@ -8,6 +8,7 @@
  * @module
  */
 
+import { MAX_PULL_SECRETS } from "../../adapters/kube_api.ts";
 import { bundleSources, resolveStamp, stageSources } from "../../build.ts";
 import { permissionFlags } from "../../src/permissions.ts";
 import type { NodeLayout } from "../support/node_layout.ts";
@@ -106,7 +107,7 @@ export async function makeCases(setup: CaseSetup): Promise<Case[]> {
   });
   const query = new URLSearchParams({
     fieldSelector: "type=kubernetes.io/dockerconfigjson",
-    limit: "500",
+    limit: `${MAX_PULL_SECRETS}`,
   });
   cases.push({
     row: row(FLOORS.tls, "floor", "floor: `deno run` of one TLS fetch (same client setup)"),

@@ -2,7 +2,7 @@
  * The benchmark's run against a real kube-apiserver (v1.34.4 on etcd, the
  * fixture of the real-Kubernetes suites): whole invocations of the module
  * graph (`deno run src/main.ts` with the binary's permission flags), with a
- * real bound token, for one pull secret and for 601 (two pages of a
+ * real bound token, for one pull secret and for 601 (one page of a
  * type-filtered list). Medians of wall time and peak memory, measured as
  * the other rows are (`measure.ts`), beside the control plane's start-up.
  *
@@ -31,7 +31,7 @@ const SCENARIOS = [
   { namespace: "bench-one", title: "module graph: full, real kube-apiserver (1 secret)", extra: 0 },
   {
     namespace: "bench-601",
-    title: "module graph: full, real kube-apiserver (601 secrets, 2 pages)",
+    title: "module graph: full, real kube-apiserver (601 secrets)",
     extra: 600,
   },
 ];

@@ -56,7 +56,6 @@ export function source(
   signal = AbortSignal.timeout(10_000),
   options: {
     pageSize?: number;
-    laterPageSize?: number;
     maxAnswerBytes?: number;
     proxy?: string;
   } = {},
@@ -71,7 +70,6 @@ export function source(
     signal,
     userAgent: USER_AGENT,
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
-    ...(options.laterPageSize === undefined ? {} : { laterPageSize: options.laterPageSize }),
     ...(options.maxAnswerBytes === undefined ? {} : { maxAnswerBytes: options.maxAnswerBytes }),
   });
 }

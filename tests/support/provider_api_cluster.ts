@@ -8,6 +8,7 @@
  * @module
  */
 
+import { MAX_PULL_SECRETS } from "../../adapters/kube_api.ts";
 import { assertEquals } from "./assert.ts";
 import type { KubeFixture } from "./kube_fixture.ts";
 import {
@@ -28,12 +29,12 @@ const LIST_TYPES = [
   "kubernetes.io/podmanconfigjson",
 ];
 
-/** The three type-filtered first pages a list-mode run asks for. */
+/** The three type-filtered lists (one page each) a list-mode run asks for. */
 export function firstPages(ns: string, code: number): string[] {
   return LIST_TYPES.map((type) =>
     `${code} list /api/v1/namespaces/${ns}/secrets?fieldSelector=${
       encodeURIComponent(`type=${type}`)
-    }&limit=500`
+    }&limit=${MAX_PULL_SECRETS}`
   ).sort();
 }
 
