@@ -49,11 +49,18 @@ function row(scenario: string, program: Program, title: string, missing?: string
   };
 }
 
-function deno(node: NodeLayout, module: string, args: readonly string[], cwd: string): Invocation {
+function deno(
+  setup: CaseSetup,
+  node: NodeLayout,
+  module: string,
+  { args = [], cwd }: { args?: readonly string[]; cwd: string },
+): Invocation {
   return {
     command: [
+      ...setup.wrap,
       Deno.execPath(),
       "run",
+      ...(setup.v8Flags === undefined ? [] : [`--v8-flags=${setup.v8Flags}`]),
       "--no-prompt",
       "--cached-only",
       ...permissionFlags(node.paths),
@@ -84,6 +91,13 @@ export interface CaseSetup {
   readonly apiUrl: string;
   readonly modules: boolean;
   readonly upstream: boolean;
+  /**
+   * V8 flags added to every `deno run` row, floors included (V8 joins them
+   * with the binary's own), to compare a setting within one run.
+   */
+  readonly v8Flags?: string;
+  /** A command every `deno run` row runs under (a profiler, strace), or none. */
+  readonly wrap: readonly string[];
   /** Progress lines. */
   readonly log: (line: string) => void;
 }
@@ -102,7 +116,7 @@ export async function makeCases(setup: CaseSetup): Promise<Case[]> {
   const oneSecretNode = setup.nodes.get("one-secret")!.ours;
   cases.push({
     row: row(FLOORS.empty, "floor", "floor: `deno run` of an empty module"),
-    invocation: deno(noMirror, EMPTY, [], bundles.get("no-mirror")!.dir),
+    invocation: deno(setup, noMirror, EMPTY, { cwd: bundles.get("no-mirror")!.dir }),
     provider: false,
   });
   const query = new URLSearchParams({
@@ -111,11 +125,14 @@ export async function makeCases(setup: CaseSetup): Promise<Case[]> {
   });
   cases.push({
     row: row(FLOORS.tls, "floor", "floor: `deno run` of one TLS fetch (same client setup)"),
-    invocation: deno(oneSecretNode, TLS_FETCH, [
-      `${oneSecretNode.paths.kubernetesConfigDir}/pki/ca.crt`,
-      `${setup.apiUrl}/api/v1/namespaces/${oneSecret.namespace}/secrets?${query}`,
-      oneSecret.token,
-    ], bundles.get("one-secret")!.dir),
+    invocation: deno(setup, oneSecretNode, TLS_FETCH, {
+      args: [
+        `${oneSecretNode.paths.kubernetesConfigDir}/pki/ca.crt`,
+        `${setup.apiUrl}/api/v1/namespaces/${oneSecret.namespace}/secrets?${query}`,
+        oneSecret.token,
+      ],
+      cwd: bundles.get("one-secret")!.dir,
+    }),
     provider: false,
   });
   for (const scenario of setup.scenarios) {
@@ -124,7 +141,7 @@ export async function makeCases(setup: CaseSetup): Promise<Case[]> {
     const withStdin = (invocation: Invocation) => ({ ...invocation, stdin: scenario.request });
     cases.push({
       row: row(scenario.name, "ours (bundle)", `${scenario.title}: ours, bundle`),
-      invocation: withStdin(deno(nodes.ours, bundle.entry, [], bundle.dir)),
+      invocation: withStdin(deno(setup, nodes.ours, bundle.entry, { cwd: bundle.dir })),
       socket: nodes.ours.paths.journalSocket,
       provider: true,
       node: nodes.ours,
@@ -132,7 +149,9 @@ export async function makeCases(setup: CaseSetup): Promise<Case[]> {
     if (setup.modules) {
       cases.push({
         row: row(scenario.name, "ours (modules)", `${scenario.title}: ours, module graph`),
-        invocation: withStdin(deno(nodes.ours, MAIN, nodes.ours.flags, ROOT)),
+        invocation: withStdin(
+          deno(setup, nodes.ours, MAIN, { args: nodes.ours.flags, cwd: ROOT }),
+        ),
         socket: nodes.ours.paths.journalSocket,
         provider: true,
         node: nodes.ours,

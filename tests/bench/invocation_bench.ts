@@ -16,7 +16,11 @@
  * (CI smoke: 1 round, scale 500 only), `--no-modules` (bundle rows only),
  * `--no-upstream`, `--http1` (the API stand-in offers only HTTP/1.1, instead
  * of HTTP/2 and HTTP/1.1 as kube-apiserver does), `--no-real-kube` (without
- * the rows against a real kube-apiserver, `real_kube_bench.ts`). The
+ * the rows against a real kube-apiserver, `real_kube_bench.ts`),
+ * `--v8-flags FLAGS` (added to every `deno run` row, floors included, to
+ * weigh a V8 setting), `--wrap COMMAND` (every `deno run` row runs under it,
+ * for example a script around `perf record` or `strace`; the wall times
+ * then include it). The
  * stand-ins and upstream are Go programs: the benchmark needs Go (on PATH or
  * /usr/local/go/bin).
  *
@@ -52,6 +56,8 @@ const { values } = parseArgs({
     "no-upstream": { type: "boolean" },
     http1: { type: "boolean" },
     "no-real-kube": { type: "boolean" },
+    "v8-flags": { type: "string" },
+    wrap: { type: "string" },
   },
 });
 const quick = values.quick === true;
@@ -60,7 +66,7 @@ const scales = (values.scales ?? (quick ? "500" : "500,5000,20000")).split(",").
 if (!Number.isInteger(rounds) || rounds < 1 || scales.some((n) => !Number.isInteger(n) || n < 1)) {
   console.error(
     "Usage: deno task bench [--rounds N] [--scales 500,5000,20000] [--quick] [--no-modules]" +
-      " [--no-upstream] [--http1] [--no-real-kube]",
+      " [--no-upstream] [--http1] [--no-real-kube] [--v8-flags FLAGS] [--wrap COMMAND]",
   );
   Deno.exit(2);
 }
@@ -106,6 +112,8 @@ try {
     apiUrl: api.url,
     modules: values["no-modules"] !== true,
     upstream: values["no-upstream"] !== true,
+    ...(values["v8-flags"] === undefined ? {} : { v8Flags: values["v8-flags"] }),
+    wrap: values.wrap?.split(" ").filter((word) => word !== "") ?? [],
     log,
   });
   const sockets = [...nodes.values()].flatMap((n) => [n.ours, n.upstream])
@@ -171,7 +179,11 @@ try {
     `\n${rounds} rounds (medians), Deno ${Deno.version.deno}, ${goVersion || "no Go"}, ` +
       `upstream ${UPSTREAM_VERSION}, ${Deno.build.target}, ${navigator.hardwareConcurrency} CPUs, ` +
       `net.unix.max_dgram_qlen ${qlen}; load average ${loadBefore} before, ` +
-      `${await procFile("/proc/loadavg")} after; took ${seconds.toFixed(0)} s\n`,
+      `${await procFile("/proc/loadavg")} after; took ${seconds.toFixed(0)} s` +
+      (values["v8-flags"] === undefined
+        ? ""
+        : `; every deno row with --v8-flags=${values["v8-flags"]}`) +
+      (values.wrap === undefined ? "" : `; every deno row under \`${values.wrap}\``) + "\n",
   );
   const missed = printReport(cases.map((c) => c.row), FLOORS);
   console.log(
