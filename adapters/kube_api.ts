@@ -3,10 +3,11 @@
  * the pod's own service-account token.
  *
  * One list per secret type (`fieldSelector=type=…`), so Secrets of other
- * types never leave the API server, sent together and paged with
- * `limit`/`continue` (one page in practice). Only the configured API server is a source of
- * credentials: TLS is verified against the cluster CA (only an explicit
- * opt-out skips it), a redirect is an error and never followed, each answer
+ * types never leave the API server, sent together, each one page of up to
+ * {@linkcode MAX_PULL_SECRETS} (a server's `continue` token is followed).
+ * Only the configured API server is a source of credentials: TLS is
+ * verified against the cluster CA (only an explicit opt-out skips it), a
+ * redirect is an error and never followed, each answer
  * is bounded by {@linkcode MAX_ANSWER_BYTES} and all of them together by
  * {@linkcode MAX_LIST_BYTES}, and a proxy is used only as client-go would
  * use it.
