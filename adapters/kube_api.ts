@@ -15,28 +15,12 @@
  * @module
  */
 
-import { errorChain } from "../domain/errors/error_chain.ts";
 import { isBearerToken } from "../domain/kubelet/service_account_token.ts";
-import { cutText, withoutSecret } from "../domain/text/log_text.ts";
 import { PULL_SECRET_TYPES } from "../domain/credentials/pull_secret.ts";
 import type { PullSecret, SecretListing, SecretLookup, SecretSource } from "../domain/ports.ts";
-import { delay } from "./delay.ts";
+import { allAnswers, answerError, getWithRetry } from "./api_requests.ts";
 import { pullSecret, readSecret, readSecretList, statusMessage } from "./secret_answers.ts";
-import {
-  BodyTooLargeError,
-  type ByteBudget,
-  fetchGet,
-  type Get,
-  type GetRequest,
-  type HttpAnswer,
-} from "./http_get.ts";
-
-/**
- * The largest answer accepted: a page of one type's pull secrets, 20,000 of
- * them with one registry each is 5.3 MiB and 10,000 with large annotations
- * about 15 MiB.
- */
-export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+import { type ByteBudget, fetchGet, type Get } from "./http_get.ts";
 
 /**
  * The most bytes read over all answers of one run, counted as they arrive
@@ -45,8 +29,25 @@ export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
  */
 export const MAX_LIST_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The largest answer accepted: the run's whole budget, since one type's pull
+ * secrets come in one page. kube-apiserver sends about 520 bytes for a pull
+ * secret with one registry (managedFields included) and 1.2 KB for one made
+ * by `kubectl apply` (its last-applied annotation too): 50,000 of those are
+ * about 55 MiB.
+ */
+export const MAX_ANSWER_BYTES = MAX_LIST_BYTES;
+
 /** The most pull secrets read in one run, over all types and pages. */
 export const MAX_PULL_SECRETS = 50_000;
+
+/**
+ * The most pages read for one type: a server that ignores `limit` and pages
+ * at client-go's 500 reaches {@linkcode MAX_PULL_SECRETS} in 100, and one
+ * that keeps sending empty pages with new tokens is stopped here rather than
+ * at the run's deadline.
+ */
+export const MAX_PAGES = 100;
 
 /** A proxy to reach the API server through, as decided from the environment. */
 export interface ApiProxy {
@@ -78,11 +79,12 @@ export interface SecretSourceOptions {
   readonly userAgent: string;
   /**
    * Items asked for per page. One page holds every pull secret a run
-   * accepts: kube-apiserver 1.31+ answers a first page from its watch cache,
-   * while each continued page is a read from etcd before 1.34 (the
+   * accepts and one more, so a namespace past the cap is known from the
+   * first answer: kube-apiserver 1.31+ answers a first page from its watch
+   * cache, while each continued page is a read from etcd before 1.34 (the
    * `ListFromCacheSnapshot` gate), so paging would cost the API server more
    * and the pull a round trip per page. A server may still page; its
-   * continue token is followed. @default MAX_PULL_SECRETS
+   * continue token is followed. @default MAX_PULL_SECRETS + 1
    */
   readonly pageSize?: number;
   /** The largest answer accepted, in bytes. @default MAX_ANSWER_BYTES */
@@ -183,32 +185,6 @@ function requestShape(connection: ApiConnection, options: SecretSourceOptions, t
 }
 
 /**
- * The error for an answer that is neither a success nor a refusal the caller
- * handles (`answer` undefined: a success whose body is not what was asked for).
- */
-function answerError(
-  action: string,
-  target: string,
-  answer?: HttpAnswer,
-  token = "",
-): Error {
-  // A server or proxy may echo the bearer token back, in its status text too.
-  const fail = (detail: string) =>
-    new Error(
-      `Cannot ${action} from ${JSON.stringify(target)}: ${cutText(withoutSecret(detail, token))}`,
-    );
-  if (answer === undefined) return fail("unexpected answer");
-  if (answer.status >= 300 && answer.status <= 399) {
-    return fail(
-      `the API server answered HTTP ${answer.status} ${answer.statusText}; ` +
-        "redirects are not followed, only the configured API server is trusted",
-    );
-  }
-  const message = statusMessage(answer.body);
-  return fail(`HTTP ${answer.status} ${answer.statusText}${message ? `: ${message}` : ""}`);
-}
-
-/**
  * Reads pull secrets from the Kubernetes API: listed by type, or fetched by name.
  *
  * @example
@@ -220,7 +196,7 @@ function answerError(
  * ```
  */
 export function createSecretSource(options: SecretSourceOptions): SecretSource {
-  const pageSize = `${options.pageSize ?? MAX_PULL_SECRETS}`;
+  const pageSize = `${options.pageSize ?? MAX_PULL_SECRETS + 1}`;
   const base = (connection: ApiConnection, namespace: string) =>
     `${connection.server}/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`;
   return {
@@ -232,50 +208,59 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
       const budget: ByteBudget = { remaining: MAX_LIST_BYTES, total: MAX_LIST_BYTES };
       let items = 0;
       try {
-        const lists = await Promise.all(PULL_SECRET_TYPES.map(async (type) => {
-          const secrets: PullSecret[] = [];
-          let continueToken: string | undefined;
-          const seen = new Set<string>();
-          do {
-            const query = new URLSearchParams({
-              fieldSelector: `type=${type}`,
-              limit: pageSize,
-            });
-            if (continueToken) query.set("continue", continueToken);
-            const answer = await getWithRetry(get, `${target}?${query}`, {
-              ...shape,
-              maxBodyBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
-              budget,
-            });
-            if (answer.status === 401 || answer.status === 403) {
-              const message = statusMessage(answer.body);
-              return { status: answer.status, ...(message ? { message } : {}) } as const;
-            }
-            if (answer.status < 200 || answer.status > 299) {
-              throw answerError("list secrets", target, answer, token);
-            }
-            const page = readSecretList(answer.body);
-            if (page === undefined) throw answerError("list secrets", target);
-            items += page.items.length;
-            if (items > MAX_PULL_SECRETS) {
-              throw new Error(
-                `Cannot list secrets from ${JSON.stringify(target)}: more than ` +
-                  `${MAX_PULL_SECRETS} pull secrets; name the ones to use in the service ` +
-                  "account's annotation instead",
-              );
-            }
-            for (const item of page.items) secrets.push(pullSecret(item, type));
-            continueToken = page.continueToken;
-            if (continueToken && seen.has(continueToken)) {
-              throw new Error(
-                `Cannot list secrets from ${JSON.stringify(target)}: the API server sent ` +
-                  "the same continue token twice",
-              );
-            }
-            if (continueToken) seen.add(continueToken);
-          } while (continueToken);
-          return secrets;
-        }));
+        const lists = await allAnswers(
+          PULL_SECRET_TYPES.map(async (type) => {
+            const secrets: PullSecret[] = [];
+            let continueToken: string | undefined;
+            const seen = new Set<string>();
+            do {
+              if (seen.size >= MAX_PAGES) {
+                throw new Error(
+                  `Cannot list secrets from ${JSON.stringify(target)}: the API server sent more ` +
+                    `than ${MAX_PAGES} pages of ${type} Secrets`,
+                );
+              }
+              const query = new URLSearchParams({
+                fieldSelector: `type=${type}`,
+                limit: pageSize,
+              });
+              if (continueToken) query.set("continue", continueToken);
+              const answer = await getWithRetry(get, `${target}?${query}`, {
+                ...shape,
+                maxBodyBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
+                budget,
+              });
+              if (answer.status === 401 || answer.status === 403) {
+                const message = statusMessage(answer.body);
+                return { status: answer.status, ...(message ? { message } : {}) } as const;
+              }
+              if (answer.status < 200 || answer.status > 299) {
+                throw answerError("list secrets", target, answer, token);
+              }
+              const page = readSecretList(answer.body);
+              if (page === undefined) throw answerError("list secrets", target);
+              items += page.items.length;
+              if (items > MAX_PULL_SECRETS) {
+                throw new Error(
+                  `Cannot list secrets from ${JSON.stringify(target)}: more than ` +
+                    `${MAX_PULL_SECRETS} pull secrets; name the ones to use in the service ` +
+                    "account's annotation instead",
+                );
+              }
+              for (const item of page.items) secrets.push(pullSecret(item, type));
+              continueToken = page.continueToken;
+              if (continueToken && seen.has(continueToken)) {
+                throw new Error(
+                  `Cannot list secrets from ${JSON.stringify(target)}: the API server sent ` +
+                    "the same continue token twice",
+                );
+              }
+              if (continueToken) seen.add(continueToken);
+            } while (continueToken);
+            return secrets;
+          }),
+          (list) => !Array.isArray(list),
+        );
         const refused = lists.find((list) => !Array.isArray(list));
         if (refused !== undefined && !Array.isArray(refused)) {
           return { kind: "refused", ...refused };
@@ -292,27 +277,30 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
       const shape = requestShape(connection, options, token);
       const budget: ByteBudget = { remaining: MAX_LIST_BYTES, total: MAX_LIST_BYTES };
       try {
-        const answers = await Promise.all(names.map(async (name) => {
-          const target = `${base(connection, namespace)}/${encodeURIComponent(name)}`;
-          const answer = await getWithRetry(get, target, {
-            ...shape,
-            maxBodyBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
-            budget,
-          });
-          if (answer.status === 401) {
-            const message = statusMessage(answer.body);
-            return { refused: message ?? null };
-          }
-          if (answer.status === 403 || answer.status === 404) {
-            return { unavailable: { name, status: answer.status } } as const;
-          }
-          if (answer.status < 200 || answer.status > 299) {
-            throw answerError("get secret", target, answer, token);
-          }
-          const item = readSecret(answer.body);
-          if (item === undefined) throw answerError("get secret", target);
-          return { secret: pullSecret(item, "") };
-        }));
+        const answers = await allAnswers(
+          names.map(async (name) => {
+            const target = `${base(connection, namespace)}/${encodeURIComponent(name)}`;
+            const answer = await getWithRetry(get, target, {
+              ...shape,
+              maxBodyBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
+              budget,
+            });
+            if (answer.status === 401) {
+              const message = statusMessage(answer.body);
+              return { refused: message ?? null };
+            }
+            if (answer.status === 403 || answer.status === 404) {
+              return { unavailable: { name, status: answer.status } } as const;
+            }
+            if (answer.status < 200 || answer.status > 299) {
+              throw answerError("get secret", target, answer, token);
+            }
+            const item = readSecret(answer.body);
+            if (item === undefined) throw answerError("get secret", target);
+            return { secret: pullSecret(item, "") };
+          }),
+          (answer) => "refused" in answer,
+        );
         const refused = answers.find((a) => "refused" in a);
         if (refused !== undefined && "refused" in refused) {
           return {
@@ -331,62 +319,4 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
       }
     },
   };
-}
-
-/**
- * How long to wait before retrying a 429, in seconds: what `Retry-After`
- * asks, within [0, 5] (the run has a deadline); absent, a date, garbage or
- * a negative value counts as 1, as client-go's default.
- *
- * @example
- * ```ts
- * import { retryDelaySeconds } from "./kube_api.ts";
- * retryDelaySeconds("2"); // 2
- * retryDelaySeconds("-3"); // 1
- * retryDelaySeconds("3600"); // 5
- * ```
- */
-export function retryDelaySeconds(retryAfter: string | null): number {
-  const asked = retryAfter?.trim() ? Number(retryAfter) : Number.NaN;
-  return Number.isFinite(asked) && asked >= 0 ? Math.min(asked, 5) : 1;
-}
-
-/**
- * Retries "429 Too Many Requests" as the server asks, within the deadline.
- * Only transport failures (and the deadline) are reported here; what the
- * server answers is the caller's to judge.
- */
-async function getWithRetry(
-  get: Get,
-  url: string,
-  request: GetRequest & { readonly server: string },
-): Promise<HttpAnswer> {
-  const { signal } = request;
-  try {
-    for (let attempt = 1;; attempt++) {
-      const answer = await get(url, request);
-      if (answer.status !== 429 || attempt === 3) return answer;
-      await delay(retryDelaySeconds(answer.retryAfter) * 1000, signal);
-    }
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      throw new Error(
-        `Cannot read the answer of the API server ${
-          JSON.stringify(request.server)
-        }: ${error.message}`,
-        { cause: error },
-      );
-    }
-    const target = `Cannot reach the API server ${JSON.stringify(request.server)}`;
-    // The abort reason ("The operation was aborted due to timeout") adds nothing to this.
-    if (signal.aborted) throw new Error(`${target}: the run's deadline passed`);
-    // fetch reports "fetch failed" and keeps the reason (TLS, connection refused…) in its cause.
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    // Whatever the transport quotes, it never quotes the token here; nor does the chain kept.
-    const token = (request.headers.Authorization ?? "").replace(/^Bearer /, "");
-    const chain = errorChain(cause);
-    const kept = withoutSecret(chain, token) === chain ? { cause } : {};
-    const detail = withoutSecret(cause instanceof Error ? cause.message : String(cause), token);
-    throw new Error(`${target}: ${cutText(detail)}`, kept);
-  }
 }

@@ -5,7 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import { MAX_LIST_BYTES, MAX_PULL_SECRETS } from "../../adapters/kube_api.ts";
+import { MAX_LIST_BYTES, MAX_PAGES, MAX_PULL_SECRETS } from "../../adapters/kube_api.ts";
+import { assertEquals } from "../support/assert.ts";
 import { CA, rejectsWith, source, TOKEN, withStandIn } from "../support/kube_api_fixtures.ts";
 
 Deno.test("listPullSecrets() bounds what it reads", async (t) => {
@@ -93,6 +94,67 @@ Deno.test("listPullSecrets() bounds the whole run, not only each answer", async 
           new RegExp(`: more than ${MAX_PULL_SECRETS} pull secrets; name the ones to use`),
         ),
     );
+  });
+  await t.step("listPullSecrets() reads one answer as large as most of the run's budget", () =>
+    // One type's pull secrets come in one page: past the old 32 MiB per answer.
+    withStandIn({
+      override: (request) =>
+        new URL(request.url).searchParams.get("fieldSelector") ===
+            "type=kubernetes.io/dockerconfigjson"
+          ? new Response(
+            new Blob([
+              '{"kind":"SecretList","items":[',
+              new Uint8Array(MAX_LIST_BYTES * 0.75).fill(32),
+              '{"metadata":{"name":"big"}}]}',
+            ]).stream(),
+          )
+          : Response.json({ kind: "SecretList", items: [] }),
+    }, async (url) => {
+      const listing = await source(url).listPullSecrets("default", TOKEN);
+      assert.ok(listing.kind === "listed");
+      assertEquals(listing.secrets.map((secret) => secret.name), ["big"]);
+    }));
+  await t.step("listPullSecrets() knows a type past the cap from its first answer", () => {
+    const items = Array.from(
+      { length: MAX_PULL_SECRETS + 1 },
+      (_, i) => ({ metadata: { name: `s${i}` } }),
+    );
+    return withStandIn({
+      override: (request) => {
+        const url = new URL(request.url);
+        return Response.json({
+          kind: "SecretList",
+          items: url.searchParams.get("fieldSelector") === "type=kubernetes.io/dockerconfigjson"
+            ? items.slice(0, Number(url.searchParams.get("limit")))
+            : [],
+          // A real server would say more are left; the answer alone must decide.
+          metadata: { continue: "more" },
+        });
+      },
+    }, async (url, requests) => {
+      await rejectsWith(
+        source(url).listPullSecrets("default", TOKEN),
+        new RegExp(`: more than ${MAX_PULL_SECRETS} pull secrets; name the ones to use`),
+      );
+      assertEquals(
+        requests.filter((r) => r.fieldSelector === "type=kubernetes.io/dockerconfigjson").length,
+        1,
+      );
+    });
+  });
+  await t.step("listPullSecrets() stops after the most pages one list may take", () => {
+    let page = 0;
+    return withStandIn({
+      // Empty pages, each with a new token: only a page cap ends this before the deadline.
+      override: () =>
+        Response.json({ kind: "SecretList", items: [], metadata: { continue: `t${page++}` } }),
+    }, async (url, requests) => {
+      await rejectsWith(
+        source(url).listPullSecrets("default", TOKEN),
+        new RegExp(`: the API server sent more than ${MAX_PAGES} pages of kubernetes\\.io/`),
+      );
+      assert.ok(requests.length <= 3 * MAX_PAGES, `${requests.length} requests`);
+    });
   });
   await t.step(
     "listPullSecrets() stops when the server repeats a continue token",

@@ -2,13 +2,15 @@
  * The provider against a real kube-apiserver (v1.34.4, etcd, RBAC), with
  * real bound service-account tokens: what it writes for an allowed service
  * account, runs that need no API call and make none, namespace isolation,
- * what a 403 and each kind of 401 make it do, 601 secrets in one page, the three pull-secret types and the
+ * what a 403 and each kind of 401 make it do, 602 secrets in one page (and
+ * the server's own continue token when it pages), the three pull-secret types and the
  * server's name order, and the least-privilege annotation mode with the
  * RBAC `generate rbac` prints. Every row also reads the API server's audit
  * log: which requests the provider made, and what the server answered.
  */
 
 import assert from "node:assert/strict";
+import { createSecretSource } from "../../adapters/kube_api.ts";
 import { assertEquals } from "../support/assert.ts";
 import {
   pod,
@@ -152,10 +154,10 @@ await testWithRealKube("provider against a real API server", async (t, { kube })
     );
   }
 
-  await t.step("601 pull secrets: one page per type, read to the last", async () => {
+  await t.step("602 pull secrets: one page per type, read to the last", async () => {
     const run = await runAgainst(kube, { namespace: "team-p", token: await tokenOf("team-p") });
     assertEquals([run.code, run.stderr], [0, ""]);
-    // zz-mirror sorts after the 600 fillers: the whole list was read.
+    // The mirror's two secrets sort after the 600 fillers: the whole list was read.
     assertEquals(run.written, authFile({ [MIRROR]: authOf("team-p") }));
     // One round trip: kube-apiserver answers a first page from its watch
     // cache and sends no continue token when nothing is left.
@@ -163,6 +165,36 @@ await testWithRealKube("provider against a real API server", async (t, { kube })
       requestsBy(run.requests, "system:serviceaccount:team-p:default"),
       firstPages("team-p", 200),
     );
+  });
+
+  await t.step("a server that pages: its own continue token is followed", async () => {
+    // The provider asks for one page; kube-apiserver pages when asked for fewer.
+    const offset = await kube.auditOffset();
+    const listing = await createSecretSource({
+      connect: () => Promise.resolve({ server: kube.server, trust: { caPem: kube.caPem } }),
+      signal: AbortSignal.timeout(30_000),
+      userAgent: "crio-credential-provider/0.0.0-test (linux/amd64)",
+      pageSize: 250,
+    }).listPullSecrets("team-p", await tokenOf("team-p"));
+    assert.ok(listing.kind === "listed");
+    const listed = listing.secrets.filter((secret) =>
+      secret.type === "kubernetes.io/dockerconfigjson"
+    );
+    assertEquals(listed.length, 602);
+    assertEquals(listed.at(-1)?.name, "zz-mirror");
+    const json = encodeURIComponent("type=kubernetes.io/dockerconfigjson");
+    const pages = (await kube.audit(offset)).filter((r) => r.uri.includes(json))
+      .map((r) => new URL(r.uri, "x:/"));
+    assertEquals(pages.map((page) => page.searchParams.get("limit")), ["250", "250", "250"]);
+    assertEquals(pages[0]!.searchParams.get("continue"), null);
+    // The API server's opaque token (base64 JSON naming where the next page
+    // starts), not an offset the provider made up.
+    const token = pages[1]!.searchParams.get("continue") ?? "";
+    const decoded = JSON.parse(
+      new TextDecoder().decode(Uint8Array.fromBase64(token, { alphabet: "base64url" })),
+    );
+    assertEquals([decoded.v, typeof decoded.rv], ["meta.k8s.io/v1", "number"]);
+    assert.match(decoded.start, /^filler-0249/);
   });
 
   await t.step("the three pull-secret types; the first secret by name wins", async () => {

@@ -1,7 +1,7 @@
 /**
  * The cluster of `tests/real_kube/provider_api_test.ts`: namespaces whose
  * `default` service account may list its secrets (team-a, team-b, team-p
- * with 601 pull secrets, team-t with all three types), one that may not
+ * with 602 pull secrets, team-t with all three types), one that may not
  * (team-c), and team-n set up for the annotation mode with what
  * `generate rbac` prints. Each namespace has a pod `app` to bind tokens to.
  *
@@ -34,7 +34,7 @@ export function firstPages(ns: string, code: number): string[] {
   return LIST_TYPES.map((type) =>
     `${code} list /api/v1/namespaces/${ns}/secrets?fieldSelector=${
       encodeURIComponent(`type=${type}`)
-    }&limit=${MAX_PULL_SECRETS}`
+    }&limit=${MAX_PULL_SECRETS + 1}`
   ).sort();
 }
 
@@ -91,8 +91,9 @@ export async function setUpProviderCluster(kube: KubeFixture): Promise<void> {
     dockerConfigSecret("team-n", "mirror-credentials", MIRROR, "team-n"),
     dockerConfigSecret("team-n", "unrelated", MIRROR, "unrelated"),
   ]);
-  // More than a page of pull secrets for other registries; the one for the
-  // mirror sorts last, so it is on the second page.
+  // 600 pull secrets for other registries; the one for the mirror sorts
+  // last, so a listing cut short misses it (and a paged one finds it on the
+  // last page).
   await kube.secrets({
     namespace: "team-p",
     prefix: "filler-",

@@ -1,8 +1,8 @@
 package main
 
 // What the API server received, from its audit log: a test asserts which
-// requests the provider made (the pages of a list and their continue
-// tokens, its user agent) and that a run that must send nothing sent
+// requests the provider made (each list, a page's continue token, its
+// user agent) and that a run that must send nothing sent
 // nothing. Events are written when an answer is complete, so the fixture
 // first makes a request of its own and reads up to that marker: whatever
 // reached the API server before it is then in the log.

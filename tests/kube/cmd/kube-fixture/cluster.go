@@ -215,7 +215,7 @@ func startCluster(ctx context.Context, dir, apiServerBinary, etcdBinary, etcdDat
 	if err != nil {
 		return nil, err
 	}
-	// Many objects are created at once (the paging test); the API server
+	// Many objects are created at once (600 pull secrets); the API server
 	// exempts system:masters from its own limits, so the client has none.
 	config.QPS, config.Burst = -1, 0
 	config.UserAgent = "kube-fixture"
