@@ -17,10 +17,12 @@
  * `--no-upstream`, `--http1` (the API stand-in offers only HTTP/1.1, instead
  * of HTTP/2 and HTTP/1.1 as kube-apiserver does), `--no-real-kube` (without
  * the rows against a real kube-apiserver, `real_kube_bench.ts`),
- * `--v8-flags FLAGS` (added to every `deno run` row, floors included, to
- * weigh a V8 setting), `--wrap COMMAND` (every `deno run` row runs under it,
- * for example a script around `perf record` or `strace`; the wall times
- * then include it). The
+ * `--v8-flags=FLAGS` (added to every `deno run` row of the main table,
+ * floors included, after the binary's own, to weigh a V8 setting),
+ * `--wrap=COMMAND` (words separated by spaces, no quoting: every `deno run`
+ * row of the main table runs under it, for example a script around
+ * `perf record` or `strace`; wall times then include it, and peak memory may
+ * be the wrapper's). The
  * stand-ins and upstream are Go programs: the benchmark needs Go (on PATH or
  * /usr/local/go/bin).
  *
@@ -63,10 +65,14 @@ const { values } = parseArgs({
 const quick = values.quick === true;
 const rounds = Number(values.rounds ?? Deno.env.get("BENCH_ROUNDS") ?? (quick ? 1 : 11));
 const scales = (values.scales ?? (quick ? "500" : "500,5000,20000")).split(",").map(Number);
-if (!Number.isInteger(rounds) || rounds < 1 || scales.some((n) => !Number.isInteger(n) || n < 1)) {
+const blank = (value: string | undefined) => value !== undefined && value.trim() === "";
+if (
+  !Number.isInteger(rounds) || rounds < 1 || scales.some((n) => !Number.isInteger(n) || n < 1) ||
+  blank(values["v8-flags"]) || blank(values.wrap)
+) {
   console.error(
     "Usage: deno task bench [--rounds N] [--scales 500,5000,20000] [--quick] [--no-modules]" +
-      " [--no-upstream] [--http1] [--no-real-kube] [--v8-flags FLAGS] [--wrap COMMAND]",
+      " [--no-upstream] [--http1] [--no-real-kube] [--v8-flags=FLAGS] [--wrap=COMMAND]",
   );
   Deno.exit(2);
 }
@@ -113,7 +119,7 @@ try {
     modules: values["no-modules"] !== true,
     upstream: values["no-upstream"] !== true,
     ...(values["v8-flags"] === undefined ? {} : { v8Flags: values["v8-flags"] }),
-    wrap: values.wrap?.split(" ").filter((word) => word !== "") ?? [],
+    wrap: values.wrap?.trim().split(/\s+/) ?? [],
     log,
   });
   const sockets = [...nodes.values()].flatMap((n) => [n.ours, n.upstream])
@@ -182,8 +188,11 @@ try {
       `${await procFile("/proc/loadavg")} after; took ${seconds.toFixed(0)} s` +
       (values["v8-flags"] === undefined
         ? ""
-        : `; every deno row with --v8-flags=${values["v8-flags"]}`) +
-      (values.wrap === undefined ? "" : `; every deno row under \`${values.wrap}\``) + "\n",
+        : `; every deno row of this table with --v8-flags=${values["v8-flags"]}`) +
+      (values.wrap === undefined
+        ? ""
+        : `; every deno row of this table under \`${values.wrap.trim()}\``) +
+      "\n",
   );
   const missed = printReport(cases.map((c) => c.row), FLOORS);
   console.log(
