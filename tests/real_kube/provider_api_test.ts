@@ -148,8 +148,13 @@ await testWithRealKube("provider against a real API server", async (t, { kube })
         const run = await runAgainst(kube, { namespace: "team-a", token, stale: true });
         assertEquals([run.code, run.stdout, run.written, run.leftovers], [1, "", undefined, []]);
         assertEquals(run.stderr, refusedLine(audience, expiry));
-        // Refused before any user is known: the audit log names none.
-        assertEquals(requestsBy(run.requests, ""), firstPages("team-a", 401));
+        // Refused before any user is known: the audit log names none. After
+        // its first 401 kube-apiserver ends the HTTP/2 connection, so lists it
+        // had not read yet never reach it: one to three of the three lists.
+        const reached = requestsBy(run.requests, "");
+        const sent = firstPages("team-a", 401);
+        assertEquals(reached.filter((request) => !sent.includes(request)), []);
+        assertEquals([new Set(reached).size === reached.length, reached.length > 0], [true, true]);
       },
     );
   }
