@@ -38,23 +38,37 @@ export function answerError(
   return fail(`HTTP ${answer.status} ${answer.statusText}${message ? `: ${message}` : ""}`);
 }
 
+/** A request that got no answer: the server could not be reached, or the connection ended. */
+export class ConnectionError extends Error {
+  override readonly name = "ConnectionError";
+}
+
 /**
- * The answers of requests sent together, or the first failure in request
- * order, unless one answer refused the token: kube-apiserver ends an HTTP/2
- * connection after answering an unauthenticated request (its
- * `UnauthenticatedHTTP2DOSMitigation`, against CVE-2023-44487), so requests
- * still on that connection fail as connection errors, and the refusal is
- * what the run must report.
+ * The answers of requests sent together. An answer that is an error fails
+ * at once; a request that got no answer ({@linkcode ConnectionError}) fails
+ * only once all are settled and none refused the token, because
+ * kube-apiserver ends an HTTP/2 connection after answering an
+ * unauthenticated request (its `UnauthenticatedHTTP2DOSMitigation`, against
+ * CVE-2023-44487): the requests still on it get no answer, and the 401 is
+ * what the run must report. Among those, the first in request order.
  */
 export async function allAnswers<T>(
   requests: readonly Promise<T>[],
   isRefusal: (answer: T) => boolean,
 ): Promise<T[]> {
-  const settled = await Promise.allSettled(requests);
-  const answers = settled.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
+  const settled = await Promise.all(requests.map((request) =>
+    request.then(
+      (answer) => ({ answer }),
+      (error) => {
+        if (error instanceof ConnectionError) return { error };
+        throw error;
+      },
+    )
+  ));
+  const answers = settled.flatMap((result) => "answer" in result ? [result.answer] : []);
   if (answers.some(isRefusal)) return answers;
-  const failed = settled.find((result) => result.status === "rejected");
-  if (failed !== undefined) throw failed.reason;
+  const failed = settled.find((result) => "error" in result);
+  if (failed !== undefined && "error" in failed) throw failed.error;
   return answers;
 }
 
@@ -104,7 +118,7 @@ export async function getWithRetry(
     }
     const target = `Cannot reach the API server ${JSON.stringify(request.server)}`;
     // The abort reason ("The operation was aborted due to timeout") adds nothing to this.
-    if (signal.aborted) throw new Error(`${target}: the run's deadline passed`);
+    if (signal.aborted) throw new ConnectionError(`${target}: the run's deadline passed`);
     // fetch reports "fetch failed" and keeps the reason (TLS, connection refused…) in its cause.
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     // Whatever the transport quotes, it never quotes the token here; nor does the chain kept.
@@ -112,6 +126,6 @@ export async function getWithRetry(
     const chain = errorChain(cause);
     const kept = withoutSecret(chain, token) === chain ? { cause } : {};
     const detail = withoutSecret(cause instanceof Error ? cause.message : String(cause), token);
-    throw new Error(`${target}: ${cutText(detail)}`, kept);
+    throw new ConnectionError(`${target}: ${cutText(detail)}`, kept);
   }
 }

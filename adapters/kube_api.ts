@@ -3,8 +3,9 @@
  * the pod's own service-account token.
  *
  * One list per secret type (`fieldSelector=type=…`), so Secrets of other
- * types never leave the API server, sent together, each one page of up to
- * {@linkcode MAX_PULL_SECRETS} (a server's `continue` token is followed).
+ * types never leave the API server, sent together, each one page (`limit`
+ * one more than {@linkcode MAX_PULL_SECRETS}; a server's `continue` token is
+ * followed).
  * Only the configured API server is a source of credentials: TLS is
  * verified against the cluster CA (only an explicit opt-out skips it), a
  * redirect is an error and never followed, each answer
@@ -32,9 +33,9 @@ export const MAX_LIST_BYTES = 64 * 1024 * 1024;
 /**
  * The largest answer accepted: the run's whole budget, since one type's pull
  * secrets come in one page. kube-apiserver sends about 520 bytes for a pull
- * secret with one registry (managedFields included) and 1.2 KB for one made
- * by `kubectl apply` (its last-applied annotation too): 50,000 of those are
- * about 55 MiB.
+ * secret with one registry (managedFields included) and 1.16 KB for one
+ * made by `kubectl apply` (its last-applied annotation too): 50,000 of those
+ * are about 55 MiB.
  */
 export const MAX_ANSWER_BYTES = MAX_LIST_BYTES;
 
@@ -42,12 +43,12 @@ export const MAX_ANSWER_BYTES = MAX_LIST_BYTES;
 export const MAX_PULL_SECRETS = 50_000;
 
 /**
- * The most pages read for one type: a server that ignores `limit` and pages
- * at client-go's 500 reaches {@linkcode MAX_PULL_SECRETS} in 100, and one
- * that keeps sending empty pages with new tokens is stopped here rather than
- * at the run's deadline.
+ * The most pages read for one type: twice what a server that ignores `limit`
+ * and pages at client-go's 500 needs to pass {@linkcode MAX_PULL_SECRETS}
+ * (whose message then comes first), while one that keeps sending empty
+ * pages with new tokens is stopped here rather than at the run's deadline.
  */
-export const MAX_PAGES = 100;
+export const MAX_PAGES = 200;
 
 /** A proxy to reach the API server through, as decided from the environment. */
 export interface ApiProxy {
@@ -259,9 +260,11 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
             } while (continueToken);
             return secrets;
           }),
-          (list) => !Array.isArray(list),
+          (list) => !Array.isArray(list) && list.status === 401,
         );
-        const refused = lists.find((list) => !Array.isArray(list));
+        // A 403 is that type's alone: a failure of another list was thrown above.
+        const refused = lists.find((list) => !Array.isArray(list) && list.status === 401) ??
+          lists.find((list) => !Array.isArray(list));
         if (refused !== undefined && !Array.isArray(refused)) {
           return { kind: "refused", ...refused };
         }

@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { allAnswers, retryDelaySeconds } from "../../adapters/api_requests.ts";
+import { allAnswers, ConnectionError, retryDelaySeconds } from "../../adapters/api_requests.ts";
 import { assertEquals } from "../support/assert.ts";
 
 Deno.test("retryDelaySeconds() waits what Retry-After asks, within [0, 5] s", async (t) => {
@@ -28,27 +28,35 @@ Deno.test("retryDelaySeconds() waits what Retry-After asks, within [0, 5] s", as
   }
 });
 
-Deno.test("allAnswers() reports a refusal over the failures of requests sent beside it", async (t) => {
+Deno.test("allAnswers() waits for a refusal only where a request got no answer", async (t) => {
   type Answer = "listed" | "refused";
-  const failure = (message: string) => Promise.reject(new Error(message));
+  const unanswered = (message: string) => Promise.reject(new ConnectionError(message));
+  const failed = (message: string) => Promise.reject(new Error(message));
+  const never = () => new Promise<Answer>(() => {});
   const rows: readonly [string, () => Promise<Answer>[], Answer[] | RegExp][] = [
     ["all answered", () => [Promise.resolve("listed"), Promise.resolve("listed")], [
       "listed",
       "listed",
     ]],
     [
-      "a refusal beside connection errors (kube-apiserver closes the connection after a 401)",
-      () => [failure("connection error received"), Promise.resolve("refused"), failure("reset")],
+      "a refusal beside requests that got no answer (kube-apiserver ends the connection after a 401)",
+      () => [unanswered("connection reset"), Promise.resolve("refused"), unanswered("GOAWAY")],
       ["refused"],
     ],
-    ["a refusal beside an answer", () => [Promise.resolve("listed"), Promise.resolve("refused")], [
-      "listed",
-      "refused",
-    ]],
     [
-      "failures without a refusal: the first in request order",
-      () => [Promise.resolve("listed"), failure("first"), failure("second")],
+      "no answer and no refusal: the first in request order",
+      () => [Promise.resolve("listed"), unanswered("first"), unanswered("second")],
       /^first$/,
+    ],
+    [
+      "an answer that is an error fails at once, beside a request that never ends",
+      () => [never(), failed("HTTP 500")],
+      /^HTTP 500$/,
+    ],
+    [
+      "an answer that is an error is not hidden by a refusal",
+      () => [Promise.resolve("refused"), failed("HTTP 500")],
+      /^HTTP 500$/,
     ],
   ];
   for (const [name, requests, expected] of rows) {

@@ -109,6 +109,44 @@ Deno.test("listPullSecrets() reports a 401 even when the other lists then fail",
     });
   }));
 
+Deno.test("listPullSecrets() reports another list's failure beside a 403 or a list that hangs", async (t) => {
+  const rows: readonly [string, (type: string | null) => Response | undefined][] = [
+    // A 403 can be one type's alone (an authorizer may decide by field selector).
+    [
+      "a 403 on one type",
+      (type) =>
+        type === "type=kubernetes.io/dockercfg"
+          ? Response.json({ kind: "Status", message: "forbidden" }, { status: 403 })
+          : undefined,
+    ],
+    [
+      "a list that never answers",
+      (type) =>
+        type === "type=kubernetes.io/dockercfg"
+          ? new Response(new ReadableStream({ start() {} }))
+          : undefined,
+    ],
+  ];
+  for (const [name, first] of rows) {
+    await t.step(name, () =>
+      withStandIn({
+        override: (request) => {
+          const type = new URL(request.url).searchParams.get("fieldSelector");
+          return first(type) ??
+            (type === "type=kubernetes.io/dockerconfigjson"
+              ? Response.json({ kind: "Status", message: "etcd timed out" }, { status: 500 })
+              : undefined);
+        },
+      }, async (url) => {
+        // Not the deadline's message: the 500 is reported as soon as it comes.
+        await rejectsWith(
+          source(url, { caPem: CA }, AbortSignal.timeout(3_000)).listPullSecrets("default", TOKEN),
+          /: HTTP 500 Internal Server Error: etcd timed out$/,
+        );
+      }));
+  }
+});
+
 Deno.test("listPullSecrets() answers 401 and 403 as refusals, with the Status message", async (t) => {
   for (const status of [401, 403] as const) {
     await t.step(
