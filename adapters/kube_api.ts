@@ -185,6 +185,12 @@ function requestShape(connection: ApiConnection, options: SecretSourceOptions, t
   };
 }
 
+/** A list the API server refused: 401 (the token) or 403 (the type), with its Status message. */
+interface ListRefusal {
+  readonly status: 401 | 403;
+  readonly message?: string;
+}
+
 /**
  * Reads pull secrets from the Kubernetes API: listed by type, or fetched by name.
  *
@@ -208,63 +214,60 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
       const shape = requestShape(connection, options, token);
       const budget: ByteBudget = { remaining: MAX_LIST_BYTES, total: MAX_LIST_BYTES };
       let items = 0;
+      // One type's pull secrets, or the server's refusal of that list.
+      const listType = async (type: string): Promise<PullSecret[] | ListRefusal> => {
+        const secrets: PullSecret[] = [];
+        const seen = new Set<string>();
+        let continueToken: string | undefined;
+        for (let pages = 0;; pages++) {
+          if (pages === MAX_PAGES) {
+            throw new Error(
+              `Cannot list secrets from ${JSON.stringify(target)}: the API server sent more ` +
+                `than ${MAX_PAGES} pages of ${type} Secrets`,
+            );
+          }
+          const query = new URLSearchParams({ fieldSelector: `type=${type}`, limit: pageSize });
+          if (continueToken) query.set("continue", continueToken);
+          const answer = await getWithRetry(get, `${target}?${query}`, {
+            ...shape,
+            maxBodyBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
+            budget,
+          });
+          if (answer.status === 401 || answer.status === 403) {
+            const message = statusMessage(answer.body);
+            return { status: answer.status, ...(message ? { message } : {}) };
+          }
+          if (answer.status < 200 || answer.status > 299) {
+            throw answerError("list secrets", target, answer, token);
+          }
+          const page = readSecretList(answer.body);
+          if (page === undefined) throw answerError("list secrets", target);
+          items += page.items.length;
+          if (items > MAX_PULL_SECRETS) {
+            throw new Error(
+              `Cannot list secrets from ${JSON.stringify(target)}: more than ` +
+                `${MAX_PULL_SECRETS} pull secrets; name the ones to use in the service ` +
+                "account's annotation instead",
+            );
+          }
+          for (const item of page.items) secrets.push(pullSecret(item, type));
+          continueToken = page.continueToken;
+          if (!continueToken) return secrets;
+          if (seen.has(continueToken)) {
+            throw new Error(
+              `Cannot list secrets from ${JSON.stringify(target)}: the API server sent ` +
+                "the same continue token twice",
+            );
+          }
+          seen.add(continueToken);
+        }
+      };
+      const unauthorized = (list: PullSecret[] | ListRefusal) =>
+        !Array.isArray(list) && list.status === 401;
       try {
-        const lists = await allAnswers(
-          PULL_SECRET_TYPES.map(async (type) => {
-            const secrets: PullSecret[] = [];
-            let continueToken: string | undefined;
-            const seen = new Set<string>();
-            do {
-              if (seen.size >= MAX_PAGES) {
-                throw new Error(
-                  `Cannot list secrets from ${JSON.stringify(target)}: the API server sent more ` +
-                    `than ${MAX_PAGES} pages of ${type} Secrets`,
-                );
-              }
-              const query = new URLSearchParams({
-                fieldSelector: `type=${type}`,
-                limit: pageSize,
-              });
-              if (continueToken) query.set("continue", continueToken);
-              const answer = await getWithRetry(get, `${target}?${query}`, {
-                ...shape,
-                maxBodyBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES,
-                budget,
-              });
-              if (answer.status === 401 || answer.status === 403) {
-                const message = statusMessage(answer.body);
-                return { status: answer.status, ...(message ? { message } : {}) } as const;
-              }
-              if (answer.status < 200 || answer.status > 299) {
-                throw answerError("list secrets", target, answer, token);
-              }
-              const page = readSecretList(answer.body);
-              if (page === undefined) throw answerError("list secrets", target);
-              items += page.items.length;
-              if (items > MAX_PULL_SECRETS) {
-                throw new Error(
-                  `Cannot list secrets from ${JSON.stringify(target)}: more than ` +
-                    `${MAX_PULL_SECRETS} pull secrets; name the ones to use in the service ` +
-                    "account's annotation instead",
-                );
-              }
-              for (const item of page.items) secrets.push(pullSecret(item, type));
-              continueToken = page.continueToken;
-              if (continueToken && seen.has(continueToken)) {
-                throw new Error(
-                  `Cannot list secrets from ${JSON.stringify(target)}: the API server sent ` +
-                    "the same continue token twice",
-                );
-              }
-              if (continueToken) seen.add(continueToken);
-            } while (continueToken);
-            return secrets;
-          }),
-          (list) => !Array.isArray(list) && list.status === 401,
-        );
+        const lists = await allAnswers(PULL_SECRET_TYPES.map(listType), unauthorized);
         // A 403 is that type's alone: a failure of another list was thrown above.
-        const refused = lists.find((list) => !Array.isArray(list) && list.status === 401) ??
-          lists.find((list) => !Array.isArray(list));
+        const refused = lists.find(unauthorized) ?? lists.find((list) => !Array.isArray(list));
         if (refused !== undefined && !Array.isArray(refused)) {
           return { kind: "refused", ...refused };
         }
