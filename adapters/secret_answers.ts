@@ -36,7 +36,31 @@ const isObject = (value: unknown): value is Json =>
 const BASE64_CHARACTERS = /^[0-9a-zA-Z+/]*={0,2}$/;
 const isBase64 = (value: string) => value.length % 4 === 0 && BASE64_CHARACTERS.test(value);
 
+/**
+ * The most JSON values an answer may hold before it is parsed, counted from
+ * above by the characters that begin or separate them (`,` `{` `[`). A pull
+ * secret from kube-apiserver is a few dozen (metadata, managedFields, data);
+ * 200 each, for the 50,001 a list asks for, leaves room for many labels and
+ * annotations. A body of millions of tiny or nested values is refused
+ * unparsed: `JSON.parse` is synchronous, no deadline interrupts it, and with
+ * the young generation capped at 1 MiB it took 4 minutes and 2.2 GB over
+ * 64 MiB of `{}`.
+ */
+export const MAX_JSON_VALUES = 50_001 * 200;
+
+/** Whether `text` holds more than `limit` of `,` `{` `[`; stops counting past it. */
+function hasMoreValues(text: string, limit: number): boolean {
+  let count = 0;
+  for (const mark of [",", "{", "["]) {
+    for (let at = text.indexOf(mark); at !== -1; at = text.indexOf(mark, at + 1)) {
+      if (++count > limit) return true;
+    }
+  }
+  return false;
+}
+
 function readJson(body: string): unknown {
+  if (hasMoreValues(body, MAX_JSON_VALUES)) return undefined;
   try {
     return JSON.parse(body);
   } catch {

@@ -1,5 +1,6 @@
 import { assertEquals } from "../support/assert.ts";
 import {
+  MAX_JSON_VALUES,
   pullSecret,
   readSecret,
   readSecretList,
@@ -106,4 +107,19 @@ Deno.test("readSecret() reads a data value of megabytes", () => {
   const body = JSON.stringify({ metadata: { name: "big" }, data: { k: value } });
   assertEquals(readSecret(body)?.data.k?.length, value.length);
   assertEquals(readSecretList(`{"items":[${body}]}`)?.items.length, 1);
+});
+
+// JSON.parse is synchronous: over 64 MiB of `{}` it took minutes, past every deadline.
+Deno.test("answers of more JSON values than any list holds are refused unparsed", async (t) => {
+  // Counted: the outer `{`, the comma after "m", then the padding's `[` and commas.
+  const rows: readonly [string, (marks: number) => string][] = [
+    ["values side by side", (n) => `{"message":"m","padding":[${"1,".repeat(n - 3)}1]}`],
+    ["values nested", (n) => `{"message":"m","padding":${"[".repeat(n - 2)}${"]".repeat(n - 2)}}`],
+  ];
+  for (const [name, status] of rows) {
+    await t.step(`${name}: parsed at the bound, not one past it`, () => {
+      assertEquals(statusMessage(status(MAX_JSON_VALUES)), "m");
+      assertEquals(statusMessage(status(MAX_JSON_VALUES + 1)), undefined);
+    });
+  }
 });
